@@ -1,0 +1,82 @@
+"""Who may use which page: the register's one access policy.
+
+Every URL of the URLconf has an entry here, by its view name. The middleware applies the entry
+before any view runs, so a view without an entry is refused rather than left open, and the tests
+enumerate the URLconf against this table. Which *objects* a user may see inside an allowed page
+is decided by the querysets the view looks them up through (``Model.objects.visible_to(user)``).
+"""
+
+import logging
+
+from django.contrib.auth.views import redirect_to_login
+from django.template.response import TemplateResponse
+
+from basisjeugdhulp.accounts.roles import Role, roles_of
+
+logger = logging.getLogger(__name__)
+
+PUBLIC = "public"  # also without logging in
+SIGNED_IN = "signed in"  # any logged-in user, whatever their role
+
+POLICY = {
+    "login": PUBLIC,
+    "set_language": PUBLIC,
+    "logout": SIGNED_IN,
+    "start": SIGNED_IN,
+    "password_change": SIGNED_IN,
+    "password_change_done": SIGNED_IN,
+    "intake:queue": {Role.TRIAGIST},
+    "intake:second_check": {Role.SECOND_READER},
+    "trajectories:mine": {Role.PROFESSIONAL},
+    "reporting:dashboard": {Role.MUNICIPALITY, Role.ADMINISTRATOR},
+    "teams:administration": {Role.ADMINISTRATOR},
+    # The Django admin checks is_staff and model permissions itself as well.
+    "admin:*": {Role.ADMINISTRATOR},
+}
+
+
+def rule_for(view_name):
+    """The policy entry for a (namespaced) view name, or None when it has none."""
+    if view_name in POLICY:
+        return POLICY[view_name]
+    namespace = view_name.rpartition(":")[0]
+    return POLICY.get(f"{namespace}:*") if namespace else None
+
+
+def allows(user, view_name):
+    rule = rule_for(view_name)
+    if rule is None:
+        return False
+    if rule == PUBLIC:
+        return True
+    if not user.is_authenticated:
+        return False
+    return rule == SIGNED_IN or bool(roles_of(user) & rule)
+
+
+class AccessPolicyMiddleware:
+    """Applies POLICY to every request before its view runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        view_name = request.resolver_match.view_name
+        rule = rule_for(view_name)
+        if rule is None:
+            logger.error("No access policy for view %r: refused.", view_name)
+            return forbidden(request)
+        if rule == PUBLIC:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if allows(request.user, view_name):
+            return None
+        return forbidden(request)
+
+
+def forbidden(request):
+    return TemplateResponse(request, "403.html", status=403)

@@ -1,0 +1,27 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from basisjeugdhulp.accounts.access import allows
+from basisjeugdhulp.accounts.roles import roles_of
+
+# The main navigation, in order. An item shows only when the policy lets the user use it.
+NAVIGATION = (
+    ("intake:queue", _("Triage")),
+    ("intake:second_check", _("Second check")),
+    ("trajectories:mine", _("My families")),
+    ("reporting:dashboard", _("Figures")),
+    ("teams:administration", _("Administration")),
+)
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": [], "user_roles": []}
+    current = request.resolver_match.view_name if request.resolver_match else None
+    items = [
+        {"url": reverse(name), "label": label, "current": name == current}
+        for name, label in NAVIGATION
+        if allows(user, name)
+    ]
+    return {"navigation": items, "user_roles": sorted(role.label for role in roles_of(user))}

@@ -1,0 +1,82 @@
+"""The five roles of the register, kept as Django groups.
+
+A role decides which pages someone may use (see ``access.py``); the groups' model permissions
+decide what a beheerder may change in the Django admin. The groups and their permissions are
+brought in line after every ``migrate``, so a new deployment needs no manual set-up.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    # The value is the group's name; the label is what a user reads.
+    TRIAGIST = "triagist", _("Triagist")
+    PROFESSIONAL = "jeugdprofessional", _("Youth professional")
+    SECOND_READER = "tweede lezer", _("Second reader")
+    MUNICIPALITY = "gemeente", _("Municipality")
+    ADMINISTRATOR = "beheerder", _("Administrator")
+
+
+# Which role's start page someone with several roles lands on: the work that cannot wait first.
+START_ORDER = (
+    Role.TRIAGIST,
+    Role.SECOND_READER,
+    Role.PROFESSIONAL,
+    Role.MUNICIPALITY,
+    Role.ADMINISTRATOR,
+)
+
+# Model permissions per role, as "app_label.codename". Only the beheerder works in the admin;
+# the other roles get the view permissions their pages rest on.
+PERMISSIONS = {
+    Role.TRIAGIST: {"teams.view_team", "matching.view_professional"},
+    Role.PROFESSIONAL: {"teams.view_team"},
+    Role.SECOND_READER: {"teams.view_team", "matching.view_professional"},
+    Role.MUNICIPALITY: set(),
+    Role.ADMINISTRATOR: {
+        f"{app}.{action}_{model}"
+        for app, model in (("teams", "team"), ("matching", "professional"), ("auth", "user"))
+        for action in ("add", "change", "delete", "view")
+    }
+    | {"auth.view_group"},
+}
+
+
+def roles_of(user):
+    """The roles of a user, as a frozenset of Role. A superuser counts as beheerder."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_register_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        if user.is_superuser:
+            cached |= {Role.ADMINISTRATOR}
+        user._register_roles = cached
+    return cached
+
+
+def sync_role_groups(app_config=None, using="default", **kwargs):
+    """Create the role groups and set their permissions (a post_migrate handler).
+
+    post_migrate is sent once per app; only the last app's signal comes after every app's
+    permissions were created.
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    if app_config is not None and app_config is not list(apps.get_app_configs())[-1]:
+        return
+
+    for role, wanted in PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role.value)
+        permissions = []
+        for dotted in sorted(wanted):
+            app_label, codename = dotted.split(".")
+            permission = Permission.objects.using(using).filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                permissions.append(permission)
+        group.permissions.set(permissions)

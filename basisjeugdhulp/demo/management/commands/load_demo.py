@@ -1,0 +1,78 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from basisjeugdhulp.demo import city
+from basisjeugdhulp.teams.models import Team
+from matching.models import Professional
+
+
+class Command(BaseCommand):
+    help = "Fill the register with a fictional city: WIJ-teams, ~80 professionals and one login per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Add the demo data even when the database holds other (real) data.",
+        )
+
+    def handle(self, *args, force=False, **options):
+        staff = list(city.staff())
+        demo_usernames = {login[0] for login in city.LOGINS} | {row[1] for row in staff}
+        demo_teams = {name for name, _district in city.TEAMS}
+        User = get_user_model()
+        foreign_users = User.objects.exclude(username__in=demo_usernames).count()
+        foreign_teams = Team.objects.exclude(name__in=demo_teams).count()
+        if (foreign_users or foreign_teams) and not force:
+            raise CommandError(
+                f"This database already holds {foreign_users} user(s) and {foreign_teams} team(s) "
+                "that are not demo data. Demo data is only loaded into an empty register; "
+                "use --force to add it anyway."
+            )
+
+        with transaction.atomic():
+            teams = {
+                name: Team.objects.update_or_create(name=name, defaults={"district": district})[0]
+                for name, district in city.TEAMS
+            }
+            groups = {group.name: group for group in Group.objects.all()}
+            first_team = teams[city.TEAMS[0][0]]
+            for username, first, last, role, education in city.LOGINS:
+                user = self._user(username, first, last, password=city.DEMO_PASSWORD)
+                user.is_staff = role == "beheerder"  # the Django admin is for beheerder only
+                user.save(update_fields=["is_staff"])
+                user.groups.set([groups[role]])
+                if education:
+                    self._professional(user, first_team, education)
+            for team_name, username, first, last, education in staff:
+                user = self._user(username, first, last, password=None)
+                user.groups.set([groups["jeugdprofessional"]])
+                self._professional(user, teams[team_name], education)
+
+        self.stdout.write(
+            f"Demo city: {len(teams)} WIJ-teams, "
+            f"{Professional.objects.filter(team__in=teams.values()).count()} professionals."
+        )
+        self.stdout.write("Demo logins (password for all: %s):" % city.DEMO_PASSWORD)
+        for username, _first, _last, role, _education in city.LOGINS:
+            self.stdout.write(f"  {username:<13} {role}")
+
+    def _user(self, username, first, last, password):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last}
+        )
+        if created:
+            if password:
+                user.set_password(password)
+            else:
+                user.set_unusable_password()  # staff in the demo city cannot log in
+            user.save()
+        return user
+
+    def _professional(self, user, team, education):
+        Professional.objects.update_or_create(
+            user=user, defaults={"team": team, "education": education, "active": True}
+        )

@@ -1,0 +1,205 @@
+"""Settings of the basisjeugdhulp register.
+
+Every value comes from the environment with a safe default for a first run (SQLite, photos on
+disk, DEBUG off). ``PRODUCTION=1`` switches on the deployment settings and makes the database,
+object storage, secret key and host names required: a missing one stops the start-up with the
+variable's name. All variables are documented in docs/configuration.md.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from botocore.config import Config as BotoConfig
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+from basisjeugdhulp.env import env, envbool, envint, envlist
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env("VAR_DIR", BASE_DIR / "var"))
+
+PRODUCTION = envbool("PRODUCTION", False)
+DEBUG = envbool("DEBUG", False)
+
+SECRET_KEY = env("SECRET_KEY", required=PRODUCTION) or "django-insecure-only-for-the-demo-and-tests"
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", () if PRODUCTION else ("127.0.0.1", "localhost"))
+if PRODUCTION and not ALLOWED_HOSTS:
+    env("ALLOWED_HOSTS", required=True)
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "basisjeugdhulp.accounts",
+    "basisjeugdhulp.teams",
+    "basisjeugdhulp.intake",
+    "basisjeugdhulp.trajectories",
+    "basisjeugdhulp.reporting",
+    "basisjeugdhulp.demo",
+    "matching",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "basisjeugdhulp.accounts.language.ChosenLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "basisjeugdhulp.accounts.access.AccessPolicyMiddleware",
+]
+
+ROOT_URLCONF = "basisjeugdhulp.urls"
+WSGI_APPLICATION = "basisjeugdhulp.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "basisjeugdhulp.accounts.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# Database: SQLite file for a first run, PostgreSQL (psycopg 3) when DATABASE_URL says so.
+# Connections stay open between requests: a new PostgreSQL connection costs ~3 ms
+# (shared/PERFORMANCE.md).
+DATABASE_URL = env("DATABASE_URL", required=PRODUCTION)
+if not DATABASE_URL:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL or f"sqlite:///{VAR_DIR / 'register.sqlite3'}",
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Photo storage: S3-compatible object storage when S3_BUCKET is set, else a private folder on
+# disk. Either way no file is ever reachable by URL; photos go through an access-checked view.
+S3_BUCKET = env("S3_BUCKET", required=PRODUCTION)
+if S3_BUCKET:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL"),
+            "region_name": env("S3_REGION", "us-east-1"),
+            "access_key": env("S3_ACCESS_KEY_ID", required=PRODUCTION),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", required=PRODUCTION),
+            "addressing_style": env("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            # Private objects; links, when issued at all, expire within a minute.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": envint("S3_URL_EXPIRE_SECONDS", 60),
+            # Never replace another object under the same name (shared/SECURITY.md).
+            "file_overwrite": False,
+            # botocore waits 60 s and retries by default: a dead S3 would hang a request
+            # for minutes. Fail within seconds and tell the user instead.
+            "client_config": BotoConfig(
+                connect_timeout=envint("S3_CONNECT_TIMEOUT", 3),
+                read_timeout=envint("S3_READ_TIMEOUT", 10),
+                retries={"max_attempts": 2, "mode": "standard"},
+            ),
+        },
+    }
+else:
+    DEFAULT_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private-media", "base_url": "/niet-openbaar/"},
+    }
+
+STORAGES = {
+    "default": DEFAULT_STORAGE,
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        ),
+    },
+}
+
+STATIC_URL = "static/"
+# collectstatic's target, served by whitenoise in production; outside production whitenoise
+# serves straight from the apps' and the project's static folders.
+STATIC_ROOT = env("STATIC_ROOT", VAR_DIR / "static") if PRODUCTION else None
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Accounts and login.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "start"
+LOGOUT_REDIRECT_URL = "login"
+# Tablets at the WIJ entrance are shared: a session ends when the browser closes and after
+# a working day at the latest.
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Language and time: Dutch first, English available.
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+# Content-Security-Policy (Django's own): scripts and styles only from our static files or
+# with the per-request nonce, so no inline script or style can run.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    if envbool("BEHIND_TLS_PROXY", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+}

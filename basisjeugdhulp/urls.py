@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from basisjeugdhulp.accounts import views as accounts_views
+
+admin.site.site_header = _("Basisjeugdhulp register — administration")
+admin.site.site_title = _("Basisjeugdhulp register")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", accounts_views.start, name="start"),
+    path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("afmelden/", accounts_views.LogoutView.as_view(), name="logout"),
+    path("wachtwoord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "wachtwoord/gewijzigd/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("taal/", set_language, name="set_language"),
+    path("triage/", include("basisjeugdhulp.intake.urls")),
+    path("mijn-gezinnen/", include("basisjeugdhulp.trajectories.urls")),
+    path("cijfers/", include("basisjeugdhulp.reporting.urls")),
+    path("beheer/", include("basisjeugdhulp.teams.urls")),
+    path("beheer/admin/", admin.site.urls),
+]

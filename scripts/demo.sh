@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the register with demo data on the embedded defaults: SQLite in var/, photos in a private
+# folder var/private-media/. Serves on http://127.0.0.1:8000 until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/venv.sh run
+
+export DEBUG="${DEBUG:-1}"
+export DJANGO_SETTINGS_MODULE=basisjeugdhulp.settings
+unset DATABASE_URL S3_BUCKET PRODUCTION
+mkdir -p var
+
+.venv/bin/python manage.py migrate --noinput
+.venv/bin/python manage.py load_demo
+echo
+echo "The register runs on http://127.0.0.1:8000 — stop it with Ctrl-C."
+exec .venv/bin/python manage.py runserver 127.0.0.1:8000

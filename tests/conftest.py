@@ -1,0 +1,84 @@
+"""One test base for the whole suite: named personas in two WIJ-teams.
+
+alice is the triagist of team Noord, bob a family worker there, carol its tweede lezer;
+gemma is the municipal analyst, bea the beheerder, and oscar a family worker of team Zuid,
+the outsider from another team.
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from basisjeugdhulp.accounts.roles import Role
+from basisjeugdhulp.teams.models import Team
+from matching.models import Education, Professional
+
+PASSWORD = "een-lang-testwachtwoord"
+
+
+def real_services_required():
+    """`make test` sets REQUIRE_REAL_SERVICES=1: then a missing real part fails, never skips."""
+    return os.environ.get("REQUIRE_REAL_SERVICES") == "1"
+
+
+def need(condition, reason):
+    if condition:
+        return
+    if real_services_required():
+        pytest.fail(f"{reason} (REQUIRE_REAL_SERVICES=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Personas:
+    team: Team
+    other_team: Team
+    triagist: object
+    professional: object
+    second_reader: object
+    analyst: object
+    administrator: object
+    outsider: object
+
+    def by_role(self):
+        return {
+            Role.TRIAGIST: self.triagist,
+            Role.PROFESSIONAL: self.professional,
+            Role.SECOND_READER: self.second_reader,
+            Role.MUNICIPALITY: self.analyst,
+            Role.ADMINISTRATOR: self.administrator,
+        }
+
+
+def make_user(username, role, team=None, education=Education.HBO, **extra):
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name=username.capitalize(), **extra
+    )
+    user.groups.add(Group.objects.get(name=role.value))
+    if team is not None:
+        Professional.objects.create(user=user, team=team, education=education)
+    return user
+
+
+@pytest.fixture
+def personas(db):
+    noord = Team.objects.create(name="WIJ Noord", district="Noorderhoek")
+    zuid = Team.objects.create(name="WIJ Zuid", district="Zuiderpark")
+    return Personas(
+        team=noord,
+        other_team=zuid,
+        triagist=make_user("alice", Role.TRIAGIST, noord),
+        professional=make_user("bob", Role.PROFESSIONAL, noord, Education.MBO),
+        second_reader=make_user("carol", Role.SECOND_READER, noord),
+        analyst=make_user("gemma", Role.MUNICIPALITY),
+        administrator=make_user("bea", Role.ADMINISTRATOR, is_staff=True),
+        outsider=make_user("oscar", Role.PROFESSIONAL, zuid),
+    )

@@ -1,0 +1,92 @@
+"""The access policy, tried on every URL of the URLconf as every role."""
+
+import pytest
+from django.urls import reverse
+
+from basisjeugdhulp.accounts.access import POLICY, PUBLIC, SIGNED_IN, rule_for
+from basisjeugdhulp.accounts.roles import Role
+from tests.urlconf import all_urls
+
+URLS = all_urls()
+
+
+def test_every_url_has_a_policy_entry():
+    without = sorted({name for name, _path in URLS if rule_for(name) is None})
+    assert without == [], f"URLs without an entry in accounts/access.py POLICY: {without}"
+
+
+def test_every_policy_entry_names_a_url():
+    names = {name for name, _path in URLS}
+    namespaces = {name.rpartition(":")[0] for name in names}
+    stale = [
+        key
+        for key in POLICY
+        if key not in names and not (key.endswith(":*") and key[:-2] in namespaces)
+    ]
+    assert stale == []
+
+
+@pytest.mark.parametrize(("view_name", "path"), URLS, ids=[path for _name, path in URLS])
+def test_every_url_except_login_requires_authentication(client, db, view_name, path):
+    response = client.get(path)
+    if rule_for(view_name) == PUBLIC:
+        assert view_name in {"login", "set_language"}
+        return
+    assert response.status_code == 302, f"{path} answered {response.status_code} to a stranger"
+    assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+# The register's own pages that need a role or a login (the admin is covered by "admin:*";
+# logout is a POST that ends the session).
+OWN_PAGES = [
+    (name, path)
+    for name, path in URLS
+    if not name.startswith("admin:") and name != "logout" and rule_for(name) != PUBLIC
+]
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
+@pytest.mark.parametrize(("view_name", "path"), OWN_PAGES, ids=[path for _name, path in OWN_PAGES])
+def test_each_role_reaches_only_its_pages(client, personas, role, view_name, path):
+    rule = rule_for(view_name)
+    client.force_login(personas.by_role()[role])
+    response = client.get(path, follow=False)
+    allowed = rule == SIGNED_IN or role in rule
+    if allowed:
+        assert response.status_code in (200, 302), response.status_code
+        assert response.status_code != 403
+    else:
+        assert response.status_code == 403
+        assert "Geen toegang" in response.text
+
+
+def test_the_admin_is_for_beheerder_only(client, personas):
+    for role, user in personas.by_role().items():
+        client.force_login(user)
+        response = client.get(reverse("admin:teams_team_changelist"))
+        expected = 200 if role == Role.ADMINISTRATOR else 403
+        assert response.status_code == expected, role
+
+
+def test_a_user_without_role_sees_why(client, db):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("nieuw", password="x")
+    client.force_login(user)
+    response = client.get(reverse("start"))
+    assert response.status_code == 200
+    assert "Nog geen rol" in response.text
+    assert client.get(reverse("intake:queue")).status_code == 403
+
+
+def test_an_unknown_view_is_refused_not_left_open(rf, personas):
+    """A URL added without a policy entry is closed, even to the beheerder."""
+    from django.urls import ResolverMatch
+
+    from basisjeugdhulp.accounts.access import AccessPolicyMiddleware
+
+    request = rf.get("/nieuw/")
+    request.user = personas.administrator
+    request.resolver_match = ResolverMatch(lambda r: None, (), {}, url_name="new_page")
+    response = AccessPolicyMiddleware(lambda r: None).process_view(request, None, (), {})
+    assert response.status_code == 403

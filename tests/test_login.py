@@ -1,0 +1,78 @@
+"""Logging in and landing on the start page of one's role."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from basisjeugdhulp.accounts.roles import Role
+from tests.conftest import PASSWORD
+
+START_PAGES = {
+    Role.TRIAGIST: ("/triage/", "Triage"),
+    Role.PROFESSIONAL: ("/mijn-gezinnen/", "Mijn gezinnen"),
+    Role.SECOND_READER: ("/triage/tweede-lezing/", "Tweede lezing"),
+    Role.MUNICIPALITY: ("/cijfers/", "Cijfers"),
+    Role.ADMINISTRATOR: ("/beheer/", "Beheer"),
+}
+
+
+def test_the_login_page_is_dutch(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert '<html lang="nl">' in response.text
+    assert "<h1>Inloggen</h1>" in response.text
+    assert "Gebruikersnaam" in response.text and "Wachtwoord" in response.text
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
+def test_each_role_lands_on_its_start_page(client, personas, role):
+    user = personas.by_role()[role]
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": PASSWORD}, follow=True
+    )
+    path, heading = START_PAGES[role]
+    assert response.redirect_chain[-1][0] == path
+    assert f"<h1>{heading}" in response.text
+
+
+def _without_tokens(html):
+    """The page without its per-request CSRF token and CSP nonce."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    html = re.sub(r'"x-csrftoken": "[^"]+"', "", html)
+    return re.sub(r'nonce="[^"]+"', "", html)
+
+
+def test_a_wrong_login_gives_a_dutch_message_without_telling_whether_the_user_exists(client, personas):
+    wrong_password = client.post(reverse("login"), {"username": "alice", "password": "fout"})
+    no_such_user = client.post(reverse("login"), {"username": "alice", "password": "fout"})
+    unknown = client.post(reverse("login"), {"username": "niemand", "password": "fout"})
+    assert wrong_password.status_code == unknown.status_code == 200
+    assert "Voer een juiste gebruikersnaam en wachtwoord in" in wrong_password.text
+    # The same page for an existing and an unknown user, but for the name typed in.
+    assert _without_tokens(unknown.text).replace("niemand", "alice") == _without_tokens(no_such_user.text)
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_inactive_account_cannot_log_in(client, personas):
+    personas.triagist.is_active = False
+    personas.triagist.save()
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_logging_out_ends_the_session(client, personas):
+    client.force_login(personas.triagist)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("intake:queue")).status_code == 302  # back to the login page
+
+
+def test_after_login_the_user_returns_to_the_page_asked_for(client, personas):
+    response = client.get(reverse("reporting:dashboard"))
+    login_url = response["Location"]
+    response = client.post(
+        login_url, {"username": "gemma", "password": PASSWORD, "next": reverse("reporting:dashboard")}
+    )
+    assert response["Location"] == reverse("reporting:dashboard")

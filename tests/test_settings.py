@@ -1,0 +1,89 @@
+"""Configuration from the environment: safe defaults, loud errors, a clean production mode."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from basisjeugdhulp.env import envbool, envint
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "PRODUCTION": "1",
+    "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+    "ALLOWED_HOSTS": "register.example.nl",
+    "DATABASE_URL": "postgres://register@127.0.0.1:5432/register",
+    "S3_BUCKET": "register-photos",
+    "S3_ENDPOINT_URL": "https://s3.example.nl",
+    "S3_ACCESS_KEY_ID": "key",
+    "S3_SECRET_ACCESS_KEY": "secret",
+}
+
+
+def manage(*args, **environment):
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DEBUG"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **environment},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_envbool_refuses_what_is_not_clearly_a_boolean(monkeypatch):
+    monkeypatch.setenv("DEBUG", "yes")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        envbool("DEBUG", False)
+    monkeypatch.setenv("DEBUG", "on")
+    assert envbool("DEBUG", False) is True
+
+
+def test_envint_names_the_variable(monkeypatch):
+    monkeypatch.setenv("S3_READ_TIMEOUT", "tien")
+    with pytest.raises(ImproperlyConfigured, match="S3_READ_TIMEOUT"):
+        envint("S3_READ_TIMEOUT", 10)
+
+
+def test_production_mode_passes_the_deployment_checklist():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "missing", ["DATABASE_URL", "S3_BUCKET", "S3_ACCESS_KEY_ID", "SECRET_KEY", "ALLOWED_HOSTS"]
+)
+def test_production_mode_names_a_missing_variable_at_start_up(missing):
+    environment = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = manage("check", **environment)
+    assert result.returncode != 0
+    assert missing in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_secret_can_come_from_a_file(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file-" + "y" * 50 + "\n")
+    environment = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)",
+        SECRET_KEY_FILE=str(secret), **environment,
+    )
+    assert result.stdout.strip().endswith("from-a-file-" + "y" * 50)
+
+
+def test_the_wsgi_application_names_a_missing_variable_too():
+    environment = {k: v for k, v in PRODUCTION_ENV.items() if k != "DATABASE_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    result = subprocess.run(
+        [sys.executable, "-c", "import basisjeugdhulp.wsgi"],
+        cwd=ROOT, env={**clean, **environment}, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
