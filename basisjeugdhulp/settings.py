@@ -108,8 +108,6 @@ if S3_BUCKET:
             "region_name": env("S3_REGION", "us-east-1"),
             "access_key": env("S3_ACCESS_KEY_ID", required=PRODUCTION),
             "secret_key": env("S3_SECRET_ACCESS_KEY", required=PRODUCTION),
-            "addressing_style": env("S3_ADDRESSING_STYLE", "path"),
-            "signature_version": "s3v4",
             # Private objects; links, when issued at all, expire within a minute.
             "default_acl": None,
             "querystring_auth": True,
@@ -117,8 +115,11 @@ if S3_BUCKET:
             # Never replace another object under the same name (shared/SECURITY.md).
             "file_overwrite": False,
             # botocore waits 60 s and retries by default: a dead S3 would hang a request
-            # for minutes. Fail within seconds and tell the user instead.
+            # for minutes. Fail within seconds and tell the user instead. (With a client_config
+            # django-storages ignores its own signature and addressing options: they go here.)
             "client_config": BotoConfig(
+                signature_version="s3v4",
+                s3={"addressing_style": env("S3_ADDRESSING_STYLE", "path")},
                 connect_timeout=envint("S3_CONNECT_TIMEOUT", 3),
                 read_timeout=envint("S3_READ_TIMEOUT", 10),
                 retries={"max_attempts": 2, "mode": "standard"},

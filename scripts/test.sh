@@ -108,6 +108,7 @@ JSON
   -s3 -s3.port="$s3_port" -s3.port.grpc="$s3_grpc" -s3.port.iceberg=0 -s3.port.lance=0 \
   -s3.config="$work/s3.json" >"$work/s3.log" 2>&1) &
 weed_pid=$!
+disown "$weed_pid"  # stopped by cleanup; no job-control chatter when it is killed
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/register"
 export S3_ENDPOINT_URL="http://127.0.0.1:$s3_port"

@@ -6,7 +6,7 @@ from basisjeugdhulp.teams.models import Team
 
 def administration(request):
     """The beheerder's start page: the teams, and the way into the admin."""
-    teams = Team.objects.annotate(
+    teams = Team.objects.order_by("name").annotate(
         active_professionals=Count("professionals", filter=Q(professionals__active=True)),
     )
     return render(request, "teams/administration.html", {"teams": teams})
