@@ -22,6 +22,8 @@ PRODUCTION = envbool("PRODUCTION", False)
 DEBUG = envbool("DEBUG", False)
 
 SECRET_KEY = env("SECRET_KEY", required=PRODUCTION) or "django-insecure-only-for-the-demo-and-tests"
+# The key of the keyed hash that recognises a returning family (intake/family_keys.py).
+FAMILY_KEY_SECRET = env("FAMILY_KEY_SECRET", required=PRODUCTION) or f"family-key:{SECRET_KEY}"
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", () if PRODUCTION else ("127.0.0.1", "localhost"))
 if PRODUCTION and not ALLOWED_HOSTS:
     env("ALLOWED_HOSTS", required=True)
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "basisjeugdhulp.intake",
     "basisjeugdhulp.trajectories",
     "basisjeugdhulp.reporting",
+    "basisjeugdhulp.audit",
     "basisjeugdhulp.demo",
     "matching",
 ]

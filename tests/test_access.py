@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from basisjeugdhulp.accounts.access import POLICY, PUBLIC, SIGNED_IN, rule_for
 from basisjeugdhulp.accounts.roles import Role
-from tests.urlconf import all_urls
+from tests import factories
+from tests.urlconf import SAMPLES, all_urls
 
 URLS = all_urls()
 
@@ -45,19 +46,54 @@ OWN_PAGES = [
 ]
 
 
+# Pages about one object, and how to find a real object of a team for them.
+OBJECT_PAGES = {
+    "intake:registration": lambda team: factories.registration(team, "awaiting_contact"),
+    "intake:triage": lambda team: factories.registration(team, "new"),
+    "intake:first_contact": lambda team: factories.registration(team, "awaiting_contact"),
+    "intake:decide": lambda team: factories.registration(team, "second_check").second_checks.get(),
+}
+
+
+def _path_with_object(view_name, path, team):
+    if view_name not in OBJECT_PAGES:
+        return path
+    return reverse(view_name, kwargs={"public_id": OBJECT_PAGES[view_name](team).public_id})
+
+
+def test_every_page_about_an_object_has_a_way_to_make_one():
+    takes_id = {name for name, path in OWN_PAGES if SAMPLES["uuid"] in path}
+    assert takes_id == set(OBJECT_PAGES)
+
+
 @pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
 @pytest.mark.parametrize(("view_name", "path"), OWN_PAGES, ids=[path for _name, path in OWN_PAGES])
 def test_each_role_reaches_only_its_pages(client, personas, role, view_name, path):
     rule = rule_for(view_name)
+    path = _path_with_object(view_name, path, personas.team)
     client.force_login(personas.by_role()[role])
     response = client.get(path, follow=False)
     allowed = rule == SIGNED_IN or role in rule
     if allowed:
-        assert response.status_code in (200, 302), response.status_code
-        assert response.status_code != 403
+        # 405: a page that only takes a POST (a form's target), reached with GET.
+        assert response.status_code in (200, 302, 405), response.status_code
     else:
         assert response.status_code == 403
         assert "Geen toegang" in response.text
+
+
+@pytest.mark.parametrize(("view_name", "path"), [p for p in OWN_PAGES if p[0] in OBJECT_PAGES])
+def test_nobody_reaches_the_objects_of_another_team(client, personas, view_name, path):
+    """Object-level: the role may use the page, but not for another team's family."""
+    foreign = _path_with_object(view_name, path, personas.other_team)
+    for role, user in personas.by_role().items():
+        client.force_login(user)
+        for method in (client.get, client.post):
+            response = method(foreign)
+            assert response.status_code in (403, 404, 405), (role, method, response.status_code)
+            if response.status_code == 405:
+                continue
+            assert "Gezin" not in response.text.split('<main id="main">')[1]
 
 
 def test_the_admin_is_for_beheerder_only(client, personas):

@@ -26,7 +26,15 @@ POLICY = {
     "password_change": SIGNED_IN,
     "password_change_done": SIGNED_IN,
     "intake:queue": {Role.TRIAGIST},
+    "intake:new": {Role.TRIAGIST},
+    "intake:crisis": {Role.TRIAGIST},
+    # A family's file: the team's triagists, professionals and tweede lezers. Which files is
+    # decided by Registration.objects.visible_to(user): only those of the own team.
+    "intake:registration": {Role.TRIAGIST, Role.PROFESSIONAL, Role.SECOND_READER},
+    "intake:triage": {Role.TRIAGIST},
+    "intake:first_contact": {Role.TRIAGIST, Role.PROFESSIONAL},
     "intake:second_check": {Role.SECOND_READER},
+    "intake:decide": {Role.SECOND_READER},
     "trajectories:mine": {Role.PROFESSIONAL},
     "reporting:dashboard": {Role.MUNICIPALITY, Role.ADMINISTRATOR},
     "teams:administration": {Role.ADMINISTRATOR},

@@ -36,7 +36,12 @@ PERMISSIONS = {
     Role.MUNICIPALITY: set(),
     Role.ADMINISTRATOR: {
         f"{app}.{action}_{model}"
-        for app, model in (("teams", "team"), ("matching", "professional"), ("auth", "user"))
+        for app, model in (
+            ("teams", "team"),
+            ("matching", "professional"),
+            ("intake", "closureday"),
+            ("auth", "user"),
+        )
         for action in ("add", "change", "delete", "view")
     }
     | {"auth.view_group"},

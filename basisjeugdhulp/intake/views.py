@@ -1,16 +1,301 @@
-from django.shortcuts import render
+from django import forms
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from basisjeugdhulp.accounts.access import forbidden
+from basisjeugdhulp.accounts.roles import Role, roles_of
+from basisjeugdhulp.audit.models import AccessEvent, Action
+from basisjeugdhulp.intake import queue as five_day_queue
+from basisjeugdhulp.intake.forms import (
+    CHILDREN_PREFIX,
+    ChildFormSet,
+    FirstContactForm,
+    RegistrationForm,
+    SecondCheckForm,
+    TriageForm,
+    children_rows,
+)
+from basisjeugdhulp.intake.models import Child, Registration, SecondCheck
+from basisjeugdhulp.intake.returning import store_family_keys
+from basisjeugdhulp.intake.routes import CRISIS_LINE, Product, Route, Status
+from basisjeugdhulp.teams.models import Team
+from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Professional
 
 
+class QueueFilter(forms.Form):
+    team = forms.ModelChoiceField(
+        label=gettext_lazy("Team"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("All my teams"),
+    )
+    product = forms.ChoiceField(label=gettext_lazy("Product"), required=False)
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["product"].choices = [("", _("All products")), *Product.choices]
+
+
 def queue(request):
-    """The triagist's start page: the five-working-day queue of the own team."""
-    professional = Professional.objects.select_related("team").filter(user=request.user).first()
-    team = professional.team if professional else None
-    mix = team.professionals.active().education_mix() if team else None
-    return render(request, "intake/queue.html", {"team": team, "mix": mix})
+    """The triagist's start page: the five-working-day queue of the own team(s)."""
+    registrations = Registration.objects.visible_to(request.user)
+    teams = Team.objects.of_user(request.user)
+    filters = QueueFilter(request.GET or None, teams=teams)
+    if filters.is_valid():
+        if filters.cleaned_data["team"]:
+            registrations = registrations.filter(team=filters.cleaned_data["team"])
+        if filters.cleaned_data["product"]:
+            registrations = registrations.filter(product=filters.cleaned_data["product"])
+    context = {
+        "queue": five_day_queue.build(registrations, timezone.localdate()),
+        "filters": filters,
+        "teams": list(teams),
+    }
+    template = "intake/queue.html#queue" if request.htmx else "intake/queue.html"
+    return render(request, template, context)
+
+
+def _initial_from(data):
+    initial = {name: data.get(name) for name in RegistrationForm.base_fields}
+    initial["categories"] = data.getlist("categories")
+    initial["has_preference"] = bool(data.get("has_preference"))
+    return initial
+
+
+def new_registration(request):
+    """Record an aanmelding in one screen. Children rows are added and removed in place."""
+    team = Team.objects.of_user(request.user).first()
+    if team is None:
+        messages.error(request, _("You are not part of a WIJ team yet, so you cannot record an aanmelding."))
+        return redirect("intake:queue")
+
+    if request.method == "POST" and ("add_child" in request.POST or "remove_child" in request.POST):
+        # The children editor: re-render with one row more or less, keeping everything typed.
+        try:
+            remove = int(request.POST.get("remove_child", ""))
+        except ValueError:
+            remove = None
+        rows = children_rows(request.POST, add="add_child" in request.POST, remove=remove)
+        form = RegistrationForm(initial=_initial_from(request.POST))
+        children = ChildFormSet(prefix=CHILDREN_PREFIX, initial=rows)
+        template = "intake/new.html#children" if request.htmx else "intake/new.html"
+        return render(request, template, {"form": form, "children": children, "team": team})
+
+    if request.method == "POST":
+        form = RegistrationForm(request.POST)
+        children = ChildFormSet(request.POST, prefix=CHILDREN_PREFIX)
+        if form.is_valid() and children.is_valid():
+            submission_id = form.cleaned_data["submission_id"]
+            earlier = Registration.objects.visible_to(request.user).filter(submission_id=submission_id)
+            if submission_id and earlier.exists():
+                messages.info(request, _("This aanmelding was already saved."))
+                return redirect("intake:registration", earlier.get().public_id)
+            try:
+                registration = _save_registration(request, form, children, team)
+            except IntegrityError:  # the same form sent twice at the same moment
+                registration = earlier.get()
+            messages.success(request, _("Aanmelding saved. Decide the route below."))
+            return redirect("intake:registration", registration.public_id)
+    else:
+        form = RegistrationForm()
+        children = ChildFormSet(prefix=CHILDREN_PREFIX)
+    return render(request, "intake/new.html", {"form": form, "children": children, "team": team})
+
+
+@transaction.atomic
+def _save_registration(request, form, children, team):
+    registration = form.save(commit=False)
+    registration.team = team
+    registration.created_by = request.user
+    registration.submission_id = form.cleaned_data["submission_id"]
+    registration.save()
+    form.save_m2m()
+    Child.objects.bulk_create(
+        Child(registration=registration, **row.cleaned_data)
+        for row in children.forms
+        if row.cleaned_data
+    )
+    store_family_keys(registration)
+    AccessEvent.record(request, Action.CREATE, registration)
+    return registration
+
+
+def _registration_for(request, public_id):
+    """The aanmelding by its public id, if the user may see it (else 404)."""
+    return get_object_or_404(
+        Registration.objects.visible_to(request.user)
+        .select_related("team", "former_trajectory__lead__user")
+        .prefetch_related("children", "categories", "second_checks"),
+        public_id=public_id,
+    )
+
+
+def _page(request, registration, **forms_):
+    roles = roles_of(request.user)
+    context = {"registration": registration, "crisis_line": CRISIS_LINE}
+    if registration.status == Status.NEW and Role.TRIAGIST in roles:
+        initial = {"route": Route.BASIC} if registration.route == Route.BASIC else {}
+        context["triage_form"] = forms_.get("triage_form") or TriageForm(initial=initial)
+    if registration.status == Status.AWAITING_CONTACT and roles & {Role.TRIAGIST, Role.PROFESSIONAL}:
+        context["contact_form"] = forms_.get("contact_form") or FirstContactForm(
+            registration=registration
+        )
+    context["last_check"] = next(reversed(registration.second_checks.all()), None)
+    context["today"] = timezone.localdate()
+    return render(request, "intake/registration.html", context)
+
+
+def registration(request, public_id):
+    """The family's file: what was told at intake, the route, the deadline, first contact."""
+    registration = _registration_for(request, public_id)
+    AccessEvent.record(request, Action.VIEW_FILE, registration)
+    return _page(request, registration)
+
+
+@require_POST
+def triage(request, public_id):
+    registration = _registration_for(request, public_id)
+    if registration.status != Status.NEW:
+        messages.warning(request, _("This aanmelding was already triaged."))
+        return redirect("intake:registration", registration.public_id)
+    form = TriageForm(request.POST)
+    if not form.is_valid():
+        return _page(request, registration, triage_form=form)
+    today = timezone.localdate()
+    route = form.cleaned_data["route"]
+    with transaction.atomic():
+        if route == Route.BASIC:
+            registration.route_to_basic(form.cleaned_data["product"], request.user, today)
+            messages.success(
+                request,
+                _("Routed to basis jeugdhulp. First contact by %(date)s at the latest.")
+                % {"date": registration.contact_due.strftime("%d-%m-%Y")},
+            )
+        elif route == Route.SPECIALIST:
+            registration.route = Route.SPECIALIST
+            registration.status = Status.SECOND_CHECK
+            registration.triaged_on = registration.triaged_on or today
+            registration.triaged_by = request.user
+            SecondCheck.objects.create(
+                registration=registration,
+                proposed_by=request.user,
+                motivation=form.cleaned_data["motivation"],
+            )
+            messages.success(request, _("The proposal went to the tweede lezer."))
+        elif route == Route.ADVICE:
+            registration.route = Route.ADVICE
+            registration.status = Status.ADVISED
+            registration.triaged_on = today
+            registration.triaged_by = request.user
+            messages.success(request, _("Recorded as advice / elsewhere."))
+        else:
+            registration.end_as_crisis(request.user, today)
+        registration.save()
+        AccessEvent.record(request, Action.TRIAGE, registration)
+    if route == Route.CRISIS:
+        return redirect("intake:crisis")
+    return redirect("intake:registration", registration.public_id)
+
+
+def crisis(request):
+    """The crisis line, large: a crisis is not handled in the register, only counted."""
+    return render(request, "intake/crisis.html", {"crisis_line": CRISIS_LINE})
+
+
+def _open_checks(request, failed=None, failed_form=None):
+    """The open proposals of the own team, each with its own decision form."""
+    visible = Registration.objects.visible_to(request.user)
+    checks = list(
+        SecondCheck.objects.filter(registration__in=visible, decided_at=None)
+        .select_related("registration", "proposed_by")
+        .prefetch_related("registration__categories")
+    )
+    for check in checks:
+        check.form = (
+            failed_form
+            if failed is not None and check.pk == failed.pk
+            else SecondCheckForm(auto_id=f"check-{check.public_id}-%s")
+        )
+    return render(request, "intake/second_check.html", {"checks": checks})
 
 
 def second_check(request):
-    """The tweede lezer's start page: proposed referrals to specialist care."""
-    return render(request, "intake/second_check.html")
+    """The tweede lezer's start page: proposed referrals to specialist care of the own team."""
+    return _open_checks(request)
+
+
+@require_POST
+def decide(request, public_id):
+    """Approve or reject a proposed referral. Nobody decides on their own proposal."""
+    visible = Registration.objects.visible_to(request.user)
+    check = get_object_or_404(
+        SecondCheck.objects.filter(registration__in=visible, decided_at=None).select_related(
+            "registration"
+        ),
+        public_id=public_id,
+    )
+    if not check.may_be_decided_by(request.user):
+        return forbidden(request)
+    form = SecondCheckForm(request.POST, auto_id=f"check-{check.public_id}-%s")
+    if not form.is_valid():
+        return _open_checks(request, failed=check, failed_form=form)
+    registration = check.registration
+    with transaction.atomic():
+        check.decided_by = request.user
+        check.decided_at = timezone.now()
+        check.approved = form.cleaned_data["decision"] == "approve"
+        check.note = form.cleaned_data["note"]
+        check.save(update_fields=["decided_by", "decided_at", "approved", "note"])
+        if check.approved:
+            registration.status = Status.REFERRED
+        else:
+            # Back to triage as basis jeugdhulp: the triagist picks the product.
+            registration.route = Route.BASIC
+            registration.status = Status.NEW
+        registration.save(update_fields=["route", "status"])
+        AccessEvent.record(request, Action.SECOND_CHECK, registration)
+    if check.approved:
+        messages.success(request, _("Referral to specialist care approved."))
+    else:
+        messages.success(request, _("Proposal rejected: the aanmelding returns to triage as basis jeugdhulp."))
+    return redirect("intake:second_check")
+
+
+@require_POST
+def first_contact(request, public_id):
+    registration = _registration_for(request, public_id)
+    if registration.status != Status.AWAITING_CONTACT:
+        messages.warning(request, _("First contact was already recorded."))
+        return redirect("intake:registration", registration.public_id)
+    form = FirstContactForm(request.POST, registration=registration)
+    if not form.is_valid():
+        return _page(request, registration, contact_form=form)
+    with transaction.atomic():
+        registration.contacted_on = form.cleaned_data["contacted_on"]
+        registration.contact_mode = form.cleaned_data["contact_mode"]
+        registration.contacted_by = request.user
+        registration.status = Status.CONTACTED
+        registration.contact_late_reason = (
+            form.cleaned_data["contact_late_reason"] if registration.contact_was_late() else ""
+        )
+        registration.save()
+        # The trajectory starts at first contact; the one who made it leads until matching.
+        lead = None
+        if Role.PROFESSIONAL in roles_of(request.user):
+            lead = Professional.objects.filter(user=request.user, active=True).first()
+        Trajectory.objects.create(
+            registration=registration,
+            product=registration.product,
+            lead=lead,
+            started_on=registration.contacted_on,
+        )
+        AccessEvent.record(request, Action.FIRST_CONTACT, registration)
+    messages.success(request, _("First contact recorded."))
+    return redirect("intake:registration", registration.public_id)

@@ -4,6 +4,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class TeamQuerySet(models.QuerySet):
+    def of_user(self, user):
+        """The teams the user works in as an active professional."""
+        return self.filter(professionals__user=user, professionals__active=True).distinct()
+
+
 class Team(models.Model):
     """A WIJ-team: the neighbourhood team that takes in and helps the families of its district."""
 
@@ -12,6 +18,8 @@ class Team(models.Model):
     district = models.CharField(
         _("district"), max_length=100, help_text=_("The part of the city the team serves.")
     )
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,49 @@
+"""The access log of family files (NEN 7513).
+
+Per event: what kind of access, when, which family (by its public id, not its content, so the
+entry outlives a destroyed file), which user in which role, and from which client. Entries are
+written in the same request and transaction as the access itself: a log that can drop entries
+is no log.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from basisjeugdhulp.accounts.roles import roles_of
+
+
+class Action(models.TextChoices):
+    VIEW_FILE = "view_file", _("Viewed the family's file")
+    CREATE = "create", _("Recorded an aanmelding")
+    TRIAGE = "triage", _("Triage decision")
+    SECOND_CHECK = "second_check", _("Second check decision")
+    FIRST_CONTACT = "first_contact", _("Recorded first contact")
+
+
+class AccessEvent(models.Model):
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    roles = models.CharField(max_length=100)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    family = models.UUIDField(db_index=True, help_text=_("The public id of the aanmelding."))
+    client_address = models.GenericIPAddressField(null=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+
+    @classmethod
+    def record(cls, request, action, registration):
+        return cls.objects.create(
+            user=request.user,
+            roles=",".join(sorted(role.value for role in roles_of(request.user))),
+            action=action,
+            family=registration.public_id,
+            client_address=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("user-agent", "")[:200],
+        )

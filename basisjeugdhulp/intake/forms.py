@@ -1,0 +1,251 @@
+"""The intake forms: everything a triagist or professional enters passes through here."""
+
+import re
+import uuid
+
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from basisjeugdhulp.intake.family_keys import normalise_house_number, normalise_postcode
+from basisjeugdhulp.intake.models import QuestionCategory, Registration
+from basisjeugdhulp.intake.routes import Category, ContactMode, Product, Route
+
+# Dutch numbers: 0 and nine digits, or +31 / 0031 and nine digits (spaces and dashes allowed).
+PHONE = re.compile(r"^(?:0|\+31|0031)([1-9][0-9]{8})$")
+# Jeugdhulp goes on to 23 at most (Jeugdwet art. 1.1, verlengde jeugdhulp).
+OLDEST_AGE = 23
+MAX_CHILDREN = 12
+
+
+class CategoryChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_code_display()
+
+
+class RegistrationForm(forms.ModelForm):
+    submission_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    categories = CategoryChoiceField(
+        label=_("Question categories"),
+        queryset=QuestionCategory.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one category.")},
+    )
+    has_preference = forms.BooleanField(
+        label=_("The family asks for a particular professional"),
+        required=False,
+        help_text=_("Only note a preference when the family asks for it itself."),
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "channel",
+            "family_label",
+            "phone",
+            "postcode",
+            "house_number",
+            "categories",
+            "question",
+            "preferred_language",
+            "preferred_background",
+            "preference_other",
+        ]
+        widgets = {
+            "channel": forms.RadioSelect,
+            "question": forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "off", "size": 7}),
+            "house_number": forms.TextInput(attrs={"autocomplete": "off", "size": 6}),
+            "family_label": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
+        help_texts = {
+            "family_label": _("How the team calls the family, e.g. 'Gezin Jansen'."),
+        }
+        error_messages = {
+            "channel": {"required": _("Choose how the family came in.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("family_label", "phone", "postcode", "house_number", "question"):
+            self.fields[name].required = True
+        self.fields["channel"].choices = self.fields["channel"].choices[1:]  # no blank tile
+        # Categories in the order of routes.Category, the order the team is used to.
+        order = {code: index for index, code in enumerate(Category.values)}
+        self.fields["categories"].queryset = QuestionCategory.objects.all()
+        self.fields["categories"].choices = sorted(
+            self.fields["categories"].choices, key=lambda choice: order.get(str(choice[0]), 0)
+        )
+        if not self.is_bound and not self.initial.get("submission_id"):
+            self.initial["submission_id"] = uuid.uuid4()
+
+    def clean_phone(self):
+        digits = re.sub(r"[\s\-().]", "", self.cleaned_data["phone"])
+        match = PHONE.match(digits)
+        if not match:
+            raise forms.ValidationError(
+                _("Enter a Dutch phone number of 10 digits, e.g. 06 12345678.")
+            )
+        return "0" + match.group(1)
+
+    def clean_postcode(self):
+        postcode = normalise_postcode(self.cleaned_data["postcode"])
+        if postcode is None:
+            raise forms.ValidationError(_("Enter a postcode like 9712 AB."))
+        return postcode
+
+    def clean_house_number(self):
+        value = self.cleaned_data["house_number"]
+        if normalise_house_number(value) is None:
+            raise forms.ValidationError(_("Enter a house number, e.g. 12 or 12a."))
+        return value.strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        preference = ("preferred_language", "preferred_background", "preference_other")
+        if cleaned.get("has_preference"):
+            if not any(cleaned.get(name) for name in preference):
+                self.add_error(
+                    "has_preference", _("Note what the family asks for, or untick the box.")
+                )
+        else:
+            # Typed but not asked for by the family: not stored (it stays in the form).
+            for name in preference:
+                cleaned[name] = ""
+        return cleaned
+
+
+class ChildForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Enter the child's first name.")},
+    )
+    birth_year = forms.IntegerField(
+        label=_("Year of birth"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": _("Enter the year of birth."),
+            "invalid": _("Enter a year, e.g. 2015."),
+        },
+    )
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        this_year = timezone.localdate().year
+        if year > this_year:
+            raise forms.ValidationError(_("The year of birth lies in the future."))
+        if year < this_year - OLDEST_AGE:
+            raise forms.ValidationError(
+                _("Basis jeugdhulp is for young people up to %(age)s: born in %(year)s or later.")
+                % {"age": OLDEST_AGE, "year": this_year - OLDEST_AGE}
+            )
+        return year
+
+
+ChildFormSet = formset_factory(
+    ChildForm, extra=0, min_num=1, validate_min=True, max_num=MAX_CHILDREN, validate_max=True
+)
+CHILDREN_PREFIX = "children"
+
+
+def children_rows(data, *, add=False, remove=None):
+    """The POSTed children rows with one row added or one removed, for the in-place editor.
+
+    Returned as a list of dicts, the initial rows of a fresh formset: nothing typed is lost,
+    and no error is shown for a row the triagist has not filled in yet.
+    """
+    try:
+        total = min(max(int(data.get(f"{CHILDREN_PREFIX}-TOTAL_FORMS", 1)), 1), MAX_CHILDREN)
+    except ValueError:
+        total = 1
+    rows = [
+        {field: data.get(f"{CHILDREN_PREFIX}-{index}-{field}", "") for field in ChildForm.base_fields}
+        for index in range(total)
+    ]
+    if add and len(rows) < MAX_CHILDREN:
+        rows.append({field: "" for field in ChildForm.base_fields})
+    if remove is not None and len(rows) > 1 and 0 <= remove < len(rows):
+        rows.pop(remove)
+    return rows
+
+
+class TriageForm(forms.Form):
+    route = forms.ChoiceField(
+        label=_("Route"),
+        choices=Route.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a route.")},
+    )
+    product = forms.ChoiceField(
+        label=_("Product"), choices=Product.choices, widget=forms.RadioSelect, required=False
+    )
+    motivation = forms.CharField(
+        label=_("Motivation for the tweede lezer"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        route = cleaned.get("route")
+        if route == Route.BASIC and not cleaned.get("product"):
+            self.add_error("product", _("Choose one of the four products."))
+        if route == Route.SPECIALIST and not cleaned.get("motivation", "").strip():
+            self.add_error("motivation", _("Say briefly why specialist care is needed."))
+        return cleaned
+
+
+class SecondCheckForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        error_messages={"required": _("Approve or reject the proposal.")},
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+        error_messages={"required": _("Write a short note with your decision.")},
+    )
+
+
+class FirstContactForm(forms.Form):
+    contacted_on = forms.DateField(
+        label=_("Date of first contact"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Enter the date."), "invalid": _("Enter a valid date.")},
+    )
+    contact_mode = forms.ChoiceField(
+        label=_("How"),
+        choices=ContactMode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how the contact took place.")},
+    )
+    contact_late_reason = forms.CharField(
+        label=_("Reason for the delay (optional)"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, registration, **kwargs):
+        self.registration = registration
+        kwargs.setdefault("initial", {"contacted_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+    @property
+    def is_late_today(self):
+        due = self.registration.contact_due
+        return due is not None and timezone.localdate() > due
+
+    def clean_contacted_on(self):
+        day = self.cleaned_data["contacted_on"]
+        if day < self.registration.received_on:
+            raise forms.ValidationError(
+                _("First contact cannot be before the aanmelding (%(date)s).")
+                % {"date": self.registration.received_on.strftime("%d-%m-%Y")}
+            )
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("First contact cannot be in the future."))
+        return day

@@ -1,0 +1,257 @@
+import uuid
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from basisjeugdhulp import workdays
+from basisjeugdhulp.intake.routes import Category, Channel, ContactMode, Product, Route, Status
+
+CONTACT_PROMISE_WORKING_DAYS = 5  # "contact binnen vijf werkdagen" (source 002)
+
+
+class QuestionCategory(models.Model):
+    """One of the fixed question categories, as a row so aanmeldingen and expertise can
+    refer to it and the figures can count it in SQL."""
+
+    code = models.CharField(max_length=20, choices=Category.choices, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("question category")
+        verbose_name_plural = _("question categories")
+
+    def __str__(self):
+        return self.get_code_display()
+
+
+class ClosureDayQuerySet(models.QuerySet):
+    def dates_from(self, start):
+        return frozenset(self.filter(date__gte=start).values_list("date", flat=True))
+
+
+class ClosureDay(models.Model):
+    """A day the organisation is closed (e.g. between Christmas and New Year): no working day."""
+
+    date = models.DateField(_("date"), unique=True)
+    description = models.CharField(_("description"), max_length=100, blank=True)
+
+    objects = ClosureDayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("closure day")
+        verbose_name_plural = _("closure days")
+
+    def __str__(self):
+        return f"{self.date:%d-%m-%Y} {self.description}".strip()
+
+
+def local_today():
+    return timezone.localdate()
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The aanmeldingen of the teams the user works in; none for anyone outside a team."""
+        from matching.models import Professional
+
+        teams = Professional.objects.filter(user=user, active=True).values("team_id")
+        return self.filter(team_id__in=teams)
+
+    def awaiting_contact(self):
+        return self.filter(status=Status.AWAITING_CONTACT)
+
+    def recompute_deadlines(self):
+        """Set contact_due again from the triage date, e.g. after closure days changed.
+
+        One UPDATE per distinct triage date, never one per case.
+        """
+        triage_dates = set(self.exclude(triaged_on=None).values_list("triaged_on", flat=True))
+        if not triage_dates:
+            return 0
+        closures = ClosureDay.objects.dates_from(min(triage_dates))
+        changed = 0
+        for triaged_on in triage_dates:
+            due = workdays.add_working_days(triaged_on, CONTACT_PROMISE_WORKING_DAYS, closures)
+            changed += self.filter(triaged_on=triaged_on).exclude(contact_due=due).update(contact_due=due)
+        return changed
+
+
+class Registration(models.Model):
+    """An aanmelding: a family asking for help, from intake through triage to first contact."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The form's one-time token: a second tap on "save" finds the first aanmelding.
+    submission_id = models.UUIDField(unique=True, editable=False, null=True)
+    team = models.ForeignKey(
+        "teams.Team", on_delete=models.PROTECT, related_name="registrations", verbose_name=_("team")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    received_on = models.DateField(_("received on"), default=local_today)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+
+    # What the family tells at the entrance: the minimum, and no BSN.
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    family_label = models.CharField(_("family"), max_length=80, blank=True)
+    phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    house_number = models.CharField(_("house number"), max_length=12, blank=True)
+    categories = models.ManyToManyField(QuestionCategory, verbose_name=_("question categories"))
+    question = models.TextField(_("question in the family's own words"), max_length=500, blank=True)
+    # Kept only when the family itself asks for it (AVG: background is a special category).
+    preferred_language = models.CharField(_("language"), max_length=50, blank=True)
+    preferred_background = models.CharField(_("background"), max_length=100, blank=True)
+    preference_other = models.CharField(_("other preference"), max_length=200, blank=True)
+
+    # A family whose trajectory closed less than 12 months ago (intake/family_keys.py).
+    former_trajectory = models.ForeignKey(
+        "trajectories.Trajectory", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    # Triage.
+    route = models.CharField(_("route"), max_length=20, choices=Route.choices, blank=True)
+    product = models.CharField(_("product"), max_length=20, choices=Product.choices, blank=True)
+    triaged_on = models.DateField(_("triaged on"), null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Stored, so "overdue / due today / due soon" is an index scan (DESIGN.md, step 3).
+    contact_due = models.DateField(_("contact due"), null=True, blank=True)
+
+    # First contact.
+    contacted_on = models.DateField(_("first contact on"), null=True, blank=True)
+    contact_mode = models.CharField(_("mode"), max_length=10, choices=ContactMode.choices, blank=True)
+    contact_late_reason = models.CharField(_("reason for the delay"), max_length=200, blank=True)
+    contacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-created_at"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        indexes = [
+            models.Index(fields=["team", "status", "contact_due"], name="queue_by_due_date"),
+            models.Index(fields=["team", "status", "contacted_on"], name="queue_by_contact_date"),
+        ]
+
+    def __str__(self):
+        return self.family_label or str(self.public_id)
+
+    @property
+    def is_returning(self):
+        return self.former_trajectory_id is not None
+
+    @property
+    def has_preference(self):
+        return bool(self.preferred_language or self.preferred_background or self.preference_other)
+
+    def route_to_basic(self, product, user, today):
+        """Basis jeugdhulp: the contact deadline is stored from the first triage date.
+
+        A proposal that the tweede lezer rejected keeps its first triage date: the family
+        should not wait longer because a referral was considered.
+        """
+        self.route = Route.BASIC
+        self.product = product
+        self.triaged_on = self.triaged_on or today
+        self.triaged_by = user
+        self.status = Status.AWAITING_CONTACT
+        self.contact_due = workdays.add_working_days(
+            self.triaged_on,
+            CONTACT_PROMISE_WORKING_DAYS,
+            ClosureDay.objects.dates_from(self.triaged_on),
+        )
+
+    def end_as_crisis(self, user, today):
+        """A crisis is not handled here: keep only what is needed to count it.
+
+        Team, channel, dates and route stay for the figures; everything that points to the
+        family goes (data minimisation, AVG art. 5(1)(c)).
+        """
+        self.route = Route.CRISIS
+        self.status = Status.CRISIS
+        self.triaged_on = today
+        self.triaged_by = user
+        self.product = ""
+        self.family_label = self.phone = self.postcode = self.house_number = ""
+        self.question = self.preferred_language = self.preferred_background = ""
+        self.preference_other = ""
+        self.former_trajectory = None
+        self.children.all().delete()
+        self.family_keys.all().delete()
+        self.categories.clear()
+
+    def working_days_left(self, today, closures=()):
+        """Working days until the contact deadline; negative when it has passed."""
+        if self.contact_due is None:
+            return None
+        return workdays.working_days_between(today, self.contact_due, closures)
+
+    def contact_was_late(self):
+        return bool(self.contacted_on and self.contact_due and self.contacted_on > self.contact_due)
+
+
+class Child(models.Model):
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="children")
+    first_name = models.CharField(_("first name"), max_length=50)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+
+    class Meta:
+        ordering = ["birth_year", "pk"]
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+
+    def __str__(self):
+        return f"{self.first_name} ({self.birth_year})"
+
+
+class FamilyKey(models.Model):
+    """A keyed hash of address and a child's year of birth (see family_keys.py)."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="family_keys"
+    )
+    key = models.CharField(max_length=64, db_index=True)
+
+
+class SecondCheck(models.Model):
+    """The four-eyes check on a proposed referral to specialist care.
+
+    The organisation kept over-referring and ran two million over budget; a second reader
+    brought it back (source 002). Proposer and decider are never the same person.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="second_checks"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    motivation = models.CharField(_("motivation"), max_length=500)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    approved = models.BooleanField(null=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at"]
+        verbose_name = _("second check")
+        verbose_name_plural = _("second checks")
+
+    @property
+    def is_open(self):
+        return self.decided_at is None
+
+    def may_be_decided_by(self, user):
+        return user.pk != self.proposed_by_id

@@ -1,0 +1,85 @@
+"""Aanmeldingen in named states, for tests: registration(team, state="awaiting_contact")."""
+
+from datetime import date, timedelta
+from itertools import count
+
+from django.utils import timezone
+
+from basisjeugdhulp.intake.models import Child, QuestionCategory, Registration, SecondCheck
+from basisjeugdhulp.intake.returning import store_family_keys
+from basisjeugdhulp.intake.routes import Category, Channel, ContactMode, Product, Route, Status
+from basisjeugdhulp.trajectories.models import EndReason, Trajectory
+
+_numbers = count(1)
+
+
+def registration(
+    team,
+    state="new",
+    *,
+    by=None,
+    received_on=None,
+    triaged_on=None,
+    product=Product.FAMILY_MEDIUM,
+    children=((("Sara", 2015),)),
+    postcode=None,
+    house_number="12",
+    **fields,
+):
+    n = next(_numbers)
+    today = timezone.localdate()
+    received_on = received_on or today
+    case = Registration.objects.create(
+        team=team,
+        created_by=by,
+        received_on=received_on,
+        channel=fields.pop("channel", Channel.SELF_REPORT),
+        family_label=fields.pop("family_label", f"Gezin {n}"),
+        phone="0612345678",
+        postcode=postcode or f"97{n % 100:02d} AB",
+        house_number=house_number,
+        question="Veel ruzie thuis.",
+        **fields,
+    )
+    case.categories.set([QuestionCategory.objects.get(code=Category.PARENTING)])
+    Child.objects.bulk_create(
+        Child(registration=case, first_name=name, birth_year=year) for name, year in children
+    )
+    store_family_keys(case)
+    if state == "new":
+        return case
+    if state in ("awaiting_contact", "contacted", "closed"):
+        case.route_to_basic(product, by, triaged_on or received_on)
+        case.save()
+    if state in ("contacted", "closed"):
+        case.contacted_on = fields.get("contacted_on") or case.triaged_on
+        case.contact_mode = ContactMode.PHONE
+        case.status = Status.CONTACTED
+        case.save()
+        trajectory = Trajectory.objects.create(
+            registration=case, product=product, started_on=case.contacted_on
+        )
+        if state == "closed":
+            trajectory.ended_on = case.contacted_on + timedelta(weeks=12)
+            trajectory.end_reason = EndReason.GOAL_REACHED
+            trajectory.hours_per_week = 2
+            trajectory.save()
+    if state in ("second_check", "referred"):
+        case.route = Route.SPECIALIST
+        case.status = Status.SECOND_CHECK if state == "second_check" else Status.REFERRED
+        case.triaged_on = triaged_on or received_on
+        case.triaged_by = by
+        case.save()
+        SecondCheck.objects.create(registration=case, proposed_by=by, motivation="Ernstige zorgen.")
+    return case
+
+
+def a_weekday(start=None):
+    """A date some weeks back that is an ordinary working day (a Wednesday)."""
+    day = (start or timezone.localdate()) - timedelta(days=28)
+    while day.weekday() != 2:
+        day -= timedelta(days=1)
+    return day
+
+
+__all__ = ["registration", "a_weekday", "date"]
