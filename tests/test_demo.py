@@ -33,7 +33,7 @@ def test_the_demo_path_runs_on_sqlite_with_photos_on_disk(tmp_path):
     environment = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DATABASE_URL", "S3_", "PRODUCTION", "REQUIRE_"))
+        if not k.startswith(("DATABASE_URL", "S3_", "PRODUCTION", "REQUIRE_", "DJANGO_ALLOW_ASYNC"))
     }
     environment.update(VAR_DIR=str(tmp_path), DEBUG="1")
 
@@ -113,3 +113,30 @@ def test_demo_staff_cannot_log_in_only_the_demo_logins_can(db):
     assert not any(u.has_usable_password() for u in User.objects.filter(username__startswith="demo."))
     assert User.objects.get(username="beheerder").is_staff
     assert not User.objects.get(username="gemeente").is_staff
+
+
+def test_the_demo_has_families_in_every_state(db, client):
+    from django.utils import timezone
+
+    from basisjeugdhulp.intake.models import Registration
+    from basisjeugdhulp.intake.routes import Status
+
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    centrum = Registration.objects.filter(team__name=city.TEAMS[0][0])
+    assert set(centrum.values_list("status", flat=True)) == set(Status.values) - {Status.REFERRED}
+    today = timezone.localdate()
+    assert centrum.filter(status=Status.AWAITING_CONTACT, contact_due__lt=today).exists()  # overdue
+    assert centrum.filter(status=Status.AWAITING_CONTACT, contact_due__gte=today).exists()
+    assert centrum.exclude(former_trajectory=None).count() == 1  # a returning family
+    crisis = centrum.get(status=Status.CRISIS)
+    assert crisis.family_label == "" and not crisis.children.exists()
+
+    # The demo tweede lezer may decide the waiting proposal: it is a colleague's.
+    client.login(username="tweedelezer", password=city.DEMO_PASSWORD)
+    page = client.get("/triage/tweede-lezing/").text
+    assert "Gezin Visser" in page and "Dit is uw eigen voorstel" not in page
+
+    # Loading again adds nothing.
+    before = Registration.objects.count()
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    assert Registration.objects.count() == before

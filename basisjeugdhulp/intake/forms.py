@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp.intake.family_keys import normalise_house_number, normalise_postcode
 from basisjeugdhulp.intake.models import QuestionCategory, Registration
-from basisjeugdhulp.intake.routes import Category, ContactMode, Product, Route
+from basisjeugdhulp.intake.routes import ContactMode, Product, Route
 
 # Dutch numbers: 0 and nine digits, or +31 / 0031 and nine digits (spaces and dashes allowed).
 PHONE = re.compile(r"^(?:0|\+31|0031)([1-9][0-9]{8})$")
@@ -72,12 +72,6 @@ class RegistrationForm(forms.ModelForm):
         for name in ("family_label", "phone", "postcode", "house_number", "question"):
             self.fields[name].required = True
         self.fields["channel"].choices = self.fields["channel"].choices[1:]  # no blank tile
-        # Categories in the order of routes.Category, the order the team is used to.
-        order = {code: index for index, code in enumerate(Category.values)}
-        self.fields["categories"].queryset = QuestionCategory.objects.all()
-        self.fields["categories"].choices = sorted(
-            self.fields["categories"].choices, key=lambda choice: order.get(str(choice[0]), 0)
-        )
         if not self.is_bound and not self.initial.get("submission_id"):
             self.initial["submission_id"] = uuid.uuid4()
 

@@ -13,14 +13,11 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshot
 
 
 
-@pytest.fixture(scope="package", autouse=True)
-def allow_orm_beside_playwright():
-    """Playwright's sync API runs an event loop in the test thread; Django's ORM, used by the
-    test itself to set up and flush data, refuses to run there unless told it is safe (it is:
-    one thread). Set for this package only, so no other test or subprocess inherits it."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
+# Playwright's sync API runs an event loop in the test thread; Django's ORM, used by the tests
+# to create the test database and set up data, refuses to run there unless told it is safe (it
+# is: one thread). It must be set before the session's database fixture runs, so it is set on
+# import; tests that start a subprocess leave it out of the child's environment.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 TABLET = {"width": 768, "height": 1024}
 PHONE = {"width": 390, "height": 844}
@@ -41,6 +38,7 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
+            "--lang=nl-NL",  # Dutch date inputs, as on the WIJ-team's tablets
         ],
     }
 

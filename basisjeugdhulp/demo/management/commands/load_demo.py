@@ -2,8 +2,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from basisjeugdhulp.demo import city
+from basisjeugdhulp.demo import families as demo_families
 from basisjeugdhulp.teams.models import Team
 from matching.models import Professional
 
@@ -51,9 +53,26 @@ class Command(BaseCommand):
                 user.groups.set([groups["jeugdprofessional"]])
                 self._professional(user, teams[team_name], education)
 
+            # Families in every state: all of them in the demo logins' team, fewer elsewhere.
+            today = timezone.localdate()
+            triagist = User.objects.get(username="triagist")
+            pim = Professional.objects.get(user__username="professional")
+            families = 0
+            for district_number, team in enumerate(teams.values()):
+                colleagues = list(
+                    Professional.objects.filter(team=team, user__username__startswith="demo.")
+                    .select_related("user")
+                    .order_by("user__username")[:2]
+                )
+                lead = pim if team == first_team else colleagues[1]
+                families += demo_families.load(
+                    team, district_number, triagist, lead, colleagues[0].user, today
+                )
+
         self.stdout.write(
             f"Demo city: {len(teams)} WIJ-teams, "
-            f"{Professional.objects.filter(team__in=teams.values()).count()} professionals."
+            f"{Professional.objects.filter(team__in=teams.values()).count()} professionals, "
+            f"{families} new families."
         )
         self.stdout.write("Demo logins (password for all: %s):" % city.DEMO_PASSWORD)
         for username, _first, _last, role, _education in city.LOGINS:

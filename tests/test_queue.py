@@ -1,0 +1,110 @@
+"""The triagist's five-working-day queue."""
+
+import re
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from basisjeugdhulp.workdays import add_working_days, working_days_between
+from tests import factories
+
+
+def section(html, key):
+    match = re.search(rf'<section class="card queue-section" id="section-{key}".*?</section>', html, re.S)
+    return match.group(0)
+
+
+def case_due(team, due, **fields):
+    """An aanmelding awaiting contact with its deadline on the given day."""
+    case = factories.registration(team, "awaiting_contact", **fields)
+    case.contact_due = due
+    case.save(update_fields=["contact_due"])
+    return case
+
+
+def test_cases_fall_in_the_right_section_with_the_days_in_words(client, personas):
+    today = timezone.localdate()
+    late = case_due(personas.team, add_working_days(today - timedelta(days=14), 0), family_label="Gezin Laat")
+    case_due(personas.team, today, family_label="Gezin Vandaag")
+    case_due(personas.team, add_working_days(today, 2), family_label="Gezin Straks")
+    case_due(personas.team, add_working_days(today, 4), family_label="Gezin Later")
+    factories.registration(personas.team, family_label="Gezin Nieuw")
+    factories.registration(personas.other_team, "awaiting_contact", family_label="Gezin Elders")
+
+    client.force_login(personas.triagist)
+    html = client.get(reverse("intake:queue")).text
+    assert "Gezin Laat" in section(html, "overdue")
+    days_late = -working_days_between(today, late.contact_due)
+    assert f"{days_late} werkdag{'en' if days_late > 1 else ''} te laat" in section(html, "overdue")
+    assert "Gezin Vandaag" in section(html, "today") and "vandaag" in section(html, "today")
+    assert "Gezin Straks" in section(html, "soon") and "nog 2 werkdagen" in section(html, "soon")
+    assert "Gezin Later" in section(html, "later")
+    assert "Gezin Nieuw" in section(html, "triage")
+    assert "Gezin Elders" not in html  # another team's family
+    assert "1 gezin wacht langer dan vijf werkdagen" in html
+
+
+def test_recently_contacted_shows_whether_it_was_on_time(client, personas):
+    factories.registration(personas.team, "contacted", family_label="Gezin Gebeld")
+    client.force_login(personas.triagist)
+    html = client.get(reverse("intake:queue")).text
+    assert "Gezin Gebeld" in section(html, "contacted")
+    assert "contact op tijd" in section(html, "contacted")
+
+
+def test_the_query_count_does_not_grow_with_the_cases(client, personas):
+    client.force_login(personas.triagist)
+    today = timezone.localdate()
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("intake:queue")).status_code == 200
+        return len(captured)
+
+    case_due(personas.team, today)
+    factories.registration(personas.team)
+    factories.registration(personas.team, "contacted")
+    few = queries()
+    for offset in range(-5, 10):
+        case_due(personas.team, today + timedelta(days=offset))
+        factories.registration(personas.team, "contacted")
+        factories.registration(personas.team, "second_check", by=personas.triagist)
+    assert queries() == few
+
+
+def test_filtering_by_product_updates_the_queue_in_place(client, personas):
+    today = timezone.localdate()
+    case_due(personas.team, today, family_label="Gezin Individueel", product="ib_middel")
+    case_due(personas.team, today, family_label="Gezin Gezin", product="gb_zwaar")
+    client.force_login(personas.triagist)
+    partial = client.get(reverse("intake:queue"), {"product": "ib_middel"}, headers={"HX-Request": "true"})
+    assert "<html" not in partial.text and partial.text.lstrip().startswith('<div id="queue">')
+    assert "Gezin Individueel" in partial.text and "Gezin Gezin" not in partial.text
+    # Without JavaScript the same link gives the whole page, filtered.
+    page = client.get(reverse("intake:queue"), {"product": "ib_middel"})
+    assert "<html" in page.text and "Gezin Gezin" not in page.text
+    assert "<noscript>" in page.text
+
+
+def test_the_team_filter_appears_only_for_more_than_one_team(client, personas):
+    client.force_login(personas.triagist)
+    assert 'name="team"' not in client.get(reverse("intake:queue")).text
+
+
+def test_a_professional_sees_the_teams_families_awaiting_contact(client, personas):
+    case_due(personas.team, timezone.localdate(), family_label="Gezin Wacht")
+    client.force_login(personas.professional)
+    assert "Gezin Wacht" in client.get(reverse("trajectories:mine")).text
+    client.force_login(personas.outsider)
+    assert "Gezin Wacht" not in client.get(reverse("trajectories:mine")).text
+
+
+def test_contacted_and_closed_cases_leave_the_waiting_sections(client, personas):
+    factories.registration(personas.team, "contacted", family_label="Gezin Klaar")
+    client.force_login(personas.triagist)
+    html = client.get(reverse("intake:queue")).text
+    for key in ("overdue", "today", "soon", "later", "triage"):
+        assert "Gezin Klaar" not in section(html, key)
