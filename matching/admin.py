@@ -1,12 +1,40 @@
 from django.contrib import admin
 
-from matching.models import Professional
+from matching.forms import ProfessionalAdminForm
+from matching.models import Absence, EducationFit, MatchingWeights, Professional
+
+
+class AbsenceInline(admin.TabularInline):
+    model = Absence
+    extra = 0
 
 
 @admin.register(Professional)
 class ProfessionalAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "team", "education", "active"]
+    form = ProfessionalAdminForm
+    list_display = ["__str__", "team", "education", "capacity", "active"]
     list_filter = ["team", "education", "active"]
     list_select_related = ["user", "team"]
     search_fields = ["user__first_name", "user__last_name", "user__username"]
     autocomplete_fields = ["user"]
+    inlines = [AbsenceInline]
+    # Affinity is the professional's own, consented declaration (profile page); the admin only
+    # sees whether it exists, never edits it.
+    exclude = ["affinity", "affinity_consent_on"]
+
+
+@admin.register(MatchingWeights)
+class MatchingWeightsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "expertise", "language", "preference", "education", "load", "continuity"]
+
+    def has_add_permission(self, request):
+        return not MatchingWeights.objects.exists()  # one row: the weights in force
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EducationFit)
+class EducationFitAdmin(admin.ModelAdmin):
+    list_display = ["product", "education", "fits"]
+    list_editable = ["fits"]

@@ -1,14 +1,55 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from basisjeugdhulp.intake.routes import Category, Product
 
 
 class Education(models.TextChoices):
-    # The level decides which products a professional may lead (later: matching/fit table).
+    # The level decides which products a professional fits best (EducationFit).
     HBO = "hbo", _("HBO")
     MBO = "mbo", _("MBO")
+
+
+class Language(models.TextChoices):
+    DUTCH = "nl", _("Dutch")
+    ENGLISH = "en", _("English")
+    ARABIC = "ar", _("Arabic")
+    TURKISH = "tr", _("Turkish")
+    TAMAZIGHT = "ber", _("Tamazight")
+    POLISH = "pl", _("Polish")
+    SOMALI = "so", _("Somali")
+    TIGRINYA = "ti", _("Tigrinya")
+    PERSIAN = "fa", _("Persian")
+    UKRAINIAN = "uk", _("Ukrainian")
+    GERMAN = "de", _("German")
+    PAPIAMENTO = "pap", _("Papiamento")
+
+
+class Expertise(models.TextChoices):
+    """The intake's question categories, and what only matching needs."""
+
+    # Same codes as intake.routes.Category, so a family's categories compare directly.
+    PARENTING = Category.PARENTING.value, Category.PARENTING.label
+    DIVORCE = Category.DIVORCE.value, Category.DIVORCE.label
+    BEHAVIOUR = Category.BEHAVIOUR.value, Category.BEHAVIOUR.label
+    AUTISM = Category.AUTISM.value, Category.AUTISM.label
+    MENTAL_HEALTH = Category.MENTAL_HEALTH.value, Category.MENTAL_HEALTH.label
+    SCHOOL = Category.SCHOOL.value, Category.SCHOOL.label
+    DEVELOPMENT = Category.DEVELOPMENT.value, Category.DEVELOPMENT.label
+    SOCIAL = Category.SOCIAL.value, Category.SOCIAL.label
+    GRIEF = Category.GRIEF.value, Category.GRIEF.label
+    HOME = Category.HOME.value, Category.HOME.label
+    LVB = "lvb", _("Mild intellectual disability (LVB)")
+    TRAUMA = "trauma", _("Trauma")
+    MULTI_PROBLEM = "multiprobleem", _("Multi-problem families")
 
 
 class ProfessionalQuerySet(models.QuerySet):
@@ -18,8 +59,30 @@ class ProfessionalQuerySet(models.QuerySet):
     def education_mix(self):
         """Counts of HBO and MBO professionals, computed in the database."""
         return self.aggregate(
-            hbo=models.Count("pk", filter=models.Q(education=Education.HBO)),
-            mbo=models.Count("pk", filter=models.Q(education=Education.MBO)),
+            hbo=Count("pk", filter=Q(education=Education.HBO)),
+            mbo=Count("pk", filter=Q(education=Education.MBO)),
+        )
+
+    def with_load(self, today=None):
+        """Annotate `load` (open trajectories as lead or duo) and `absent` (absent today).
+
+        Both are subqueries of the same SELECT: one query whatever the number of professionals.
+        """
+        from basisjeugdhulp.trajectories.models import Trajectory
+
+        today = today or timezone.localdate()
+        open_families = (
+            Trajectory.objects.filter(ended_on=None)
+            .filter(Q(lead=OuterRef("pk")) | Q(duo=OuterRef("pk")))
+            .order_by()
+            .values(n=Func(F("pk"), function="COUNT"))
+        )
+        absent_today = Absence.objects.filter(
+            professional=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today
+        )
+        return self.annotate(
+            load=Coalesce(Subquery(open_families, output_field=IntegerField()), 0),
+            absent=Exists(absent_today),
         )
 
 
@@ -37,6 +100,26 @@ class Professional(models.Model):
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive professionals get no new families.")
     )
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        default=8,
+        validators=[MaxValueValidator(40)],
+        help_text=_("The number of families at the same time."),
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    expertise = models.JSONField(_("expertise"), default=list, blank=True)
+    # Special category of personal data (AVG art. 9): only self-declared, only with consent,
+    # only used for matching on the family's own request, never in a report or an export.
+    affinity = models.CharField(
+        _("cultural or religious affinity"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Optional. Only if you want families who ask for it to be matched with you. "
+            "Never shown in any report or export."
+        ),
+    )
+    affinity_consent_on = models.DateField(_("consent given on"), null=True, blank=True)
 
     objects = ProfessionalQuerySet.as_manager()
 
@@ -47,3 +130,155 @@ class Professional(models.Model):
 
     def __str__(self):
         return self.user.get_full_name() or self.user.get_username()
+
+    def current_load(self):
+        from basisjeugdhulp.trajectories.models import Trajectory
+
+        return Trajectory.objects.filter(ended_on=None).filter(Q(lead=self) | Q(duo=self)).count()
+
+    def clean(self):
+        if self.pk and self.capacity is not None:
+            load = self.current_load()
+            if self.capacity < load:
+                raise ValidationError(
+                    {
+                        "capacity": _(
+                            "The capacity (%(capacity)s) is below the families this professional "
+                            "has now (%(load)s). Re-match families first."
+                        )
+                        % {"capacity": self.capacity, "load": load}
+                    }
+                )
+        if self.affinity and not self.affinity_consent_on:
+            raise ValidationError(
+                {"affinity": _("Affinity is only kept with the professional's consent.")}
+            )
+
+
+class Absence(models.Model):
+    professional = models.ForeignKey(
+        Professional, on_delete=models.CASCADE, related_name="absences", verbose_name=_("professional")
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The absence cannot end before it starts.")})
+
+
+def weight_field(label, default):
+    return models.PositiveSmallIntegerField(
+        label, default=default, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+
+
+class MatchingWeights(models.Model):
+    """The weights of the matching factors: one row, changed by beheerder without a deploy."""
+
+    expertise = weight_field(_("expertise against the question"), 3)
+    language = weight_field(_("language"), 3)
+    preference = weight_field(_("the family's stated preference"), 2)
+    education = weight_field(_("HBO/MBO fit to the product"), 2)
+    load = weight_field(_("free capacity (prefer the less loaded)"), 2)
+    continuity = weight_field(_("continuity: knew the family"), 4)
+
+    class Meta:
+        verbose_name = _("matching weights")
+        verbose_name_plural = _("matching weights")
+
+    def __str__(self):
+        return str(_("Matching weights"))
+
+    @classmethod
+    def current(cls):
+        return cls.objects.first() or cls()
+
+
+class EducationFit(models.Model):
+    """Which education level fits which product: the configurable HBO/MBO table."""
+
+    product = models.CharField(_("product"), max_length=20, choices=Product.choices)
+    education = models.CharField(_("education level"), max_length=3, choices=Education.choices)
+    fits = models.BooleanField(_("fits"), default=True)
+
+    # Heavier products ask for HBO; medium ones fit MBO, family support medium fits both.
+    DEFAULTS = {
+        (Product.INDIVIDUAL_MEDIUM, Education.MBO): True,
+        (Product.INDIVIDUAL_MEDIUM, Education.HBO): False,
+        (Product.INDIVIDUAL_HEAVY, Education.MBO): False,
+        (Product.INDIVIDUAL_HEAVY, Education.HBO): True,
+        (Product.FAMILY_MEDIUM, Education.MBO): True,
+        (Product.FAMILY_MEDIUM, Education.HBO): True,
+        (Product.FAMILY_HEAVY, Education.MBO): False,
+        (Product.FAMILY_HEAVY, Education.HBO): True,
+    }
+
+    class Meta:
+        ordering = ["product", "education"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "education"], name="one_fit_per_pair")
+        ]
+        verbose_name = _("education fit")
+        verbose_name_plural = _("education fit table")
+
+    @classmethod
+    def table(cls):
+        """{(product, education): fits}, the defaults overridden by what beheerder set."""
+        table = dict(cls.DEFAULTS)
+        table.update({(f.product, f.education): f.fits for f in cls.objects.all()})
+        return table
+
+
+class MatchRole(models.TextChoices):
+    LEAD = "lead", _("Lead professional")
+    DUO = "duo", _("Duo partner")
+
+
+class RematchReason(models.TextChoices):
+    NO_CLICK = "geen_klik", _("No click")
+    CAPACITY = "capaciteit", _("Capacity")
+    MOVED = "verhuizing", _("Moved")
+    OTHER = "anders", _("Other")
+
+
+class MatchQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(ended_at=None)
+
+    def rematches(self):
+        """Matches that ended because the lead was replaced: counted, never named."""
+        return self.filter(role=MatchRole.LEAD).exclude(end_reason="")
+
+
+class Match(models.Model):
+    """One professional on one family's trajectory, from assignment until replaced or closed.
+
+    The history is kept: a re-match ends the current lead's match with a reason.
+    """
+
+    trajectory = models.ForeignKey(
+        "trajectories.Trajectory", on_delete=models.CASCADE, related_name="matches"
+    )
+    professional = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="matches")
+    role = models.CharField(max_length=4, choices=MatchRole.choices)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    override_reason = models.CharField(_("reason to override capacity"), max_length=200, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=12, choices=RematchReason.choices, blank=True)
+    end_note = models.CharField(max_length=200, blank=True)
+
+    objects = MatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["assigned_at"]
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")

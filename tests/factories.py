@@ -8,7 +8,7 @@ from django.utils import timezone
 from basisjeugdhulp.intake.models import Child, QuestionCategory, Registration, SecondCheck
 from basisjeugdhulp.intake.returning import store_family_keys
 from basisjeugdhulp.intake.routes import Category, Channel, ContactMode, Product, Route, Status
-from basisjeugdhulp.trajectories.models import EndReason, Trajectory
+from basisjeugdhulp.trajectories.models import EndReason
 
 _numbers = count(1)
 
@@ -50,15 +50,14 @@ def registration(
         return case
     if state in ("awaiting_contact", "contacted", "closed"):
         case.route_to_basic(product, by, triaged_on or received_on)
-        case.save()
     if state in ("contacted", "closed"):
-        case.contacted_on = fields.get("contacted_on") or case.triaged_on
+        case.contacted_on = case.triaged_on
         case.contact_mode = ContactMode.PHONE
         case.status = Status.CONTACTED
         case.save()
-        trajectory = Trajectory.objects.create(
-            registration=case, product=product, started_on=case.contacted_on
-        )
+        trajectory = case.trajectory
+        trajectory.started_on = case.contacted_on
+        trajectory.save()
         if state == "closed":
             trajectory.ended_on = case.contacted_on + timedelta(weeks=12)
             trajectory.end_reason = EndReason.GOAL_REACHED

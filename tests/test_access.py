@@ -52,6 +52,9 @@ OBJECT_PAGES = {
     "intake:triage": lambda team: factories.registration(team, "new"),
     "intake:first_contact": lambda team: factories.registration(team, "awaiting_contact"),
     "intake:decide": lambda team: factories.registration(team, "second_check").second_checks.get(),
+    "matching:panel": lambda team: factories.registration(team, "awaiting_contact"),
+    "matching:assign": lambda team: factories.registration(team, "awaiting_contact"),
+    "matching:rematch": lambda team: factories.registration(team, "awaiting_contact"),
 }
 
 

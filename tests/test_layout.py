@@ -8,9 +8,9 @@ from django.urls import reverse
 from basisjeugdhulp.accounts.roles import Role
 
 NAV_LABELS = {
-    Role.TRIAGIST: ["Triage"],
-    Role.PROFESSIONAL: ["Mijn gezinnen"],
-    Role.SECOND_READER: ["Tweede lezing"],
+    Role.TRIAGIST: ["Triage", "Caseload", "Mijn profiel"],
+    Role.PROFESSIONAL: ["Mijn gezinnen", "Mijn profiel"],
+    Role.SECOND_READER: ["Tweede lezing", "Caseload", "Mijn profiel"],
     Role.MUNICIPALITY: ["Cijfers"],
     Role.ADMINISTRATOR: ["Cijfers", "Beheer"],
 }

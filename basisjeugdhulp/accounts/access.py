@@ -36,6 +36,12 @@ POLICY = {
     "intake:second_check": {Role.SECOND_READER},
     "intake:decide": {Role.SECOND_READER},
     "trajectories:mine": {Role.PROFESSIONAL},
+    # Matching: triagists match and re-match; professionals never assign (issue 4).
+    "matching:panel": {Role.TRIAGIST},
+    "matching:assign": {Role.TRIAGIST},
+    "matching:rematch": {Role.TRIAGIST},
+    "matching:caseload": {Role.TRIAGIST, Role.SECOND_READER},
+    "matching:profile": {Role.PROFESSIONAL, Role.TRIAGIST, Role.SECOND_READER},
     "reporting:dashboard": {Role.MUNICIPALITY, Role.ADMINISTRATOR},
     "teams:administration": {Role.ADMINISTRATOR},
     # The Django admin checks is_staff and model permissions itself as well.

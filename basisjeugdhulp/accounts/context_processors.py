@@ -9,6 +9,8 @@ NAVIGATION = (
     ("intake:queue", _("Triage")),
     ("intake:second_check", _("Second check")),
     ("trajectories:mine", _("My families")),
+    ("matching:caseload", _("Caseload")),
+    ("matching:profile", _("My profile")),
     ("reporting:dashboard", _("Figures")),
     ("teams:administration", _("Administration")),
 )

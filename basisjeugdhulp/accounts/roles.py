@@ -40,6 +40,9 @@ PERMISSIONS = {
             ("teams", "team"),
             ("matching", "professional"),
             ("intake", "closureday"),
+            ("matching", "absence"),
+            ("matching", "matchingweights"),
+            ("matching", "educationfit"),
             ("auth", "user"),
         )
         for action in ("add", "change", "delete", "view")

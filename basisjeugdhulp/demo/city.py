@@ -42,10 +42,18 @@ LOGINS = (
 )
 
 
-def staff(seed=2026):
-    """Yield (team name, username, first name, last name, education) for every professional.
+SECOND_LANGUAGES = ("en", "ar", "tr", "ber", "pl", "so", "ti", "fa", "uk", "de", "pap")
+EXPERTISE = (
+    "opvoeding", "scheiding", "gedrag", "autisme", "psychisch", "school", "ontwikkeling",
+    "sociaal", "rouw", "thuissituatie", "lvb", "trauma", "multiprobleem",
+)
 
-    Half HBO, half MBO in every team, as the source's teams are mixed on purpose.
+
+def staff(seed=2026):
+    """Yield (team name, username, first name, last name, education, profile) per professional.
+
+    Half HBO, half MBO in every team, as the source's teams are mixed on purpose. The profile
+    holds what matching uses: languages, expertise, capacity.
     """
     rng = random.Random(seed)
     used = set()
@@ -57,4 +65,10 @@ def staff(seed=2026):
                     used.add((first, last))
                     break
             username = "demo." + f"{first}.{last}".lower().replace(" ", "")
-            yield team_name, username, first, last, "hbo" if index % 2 == 0 else "mbo"
+            languages = ["nl"] + ([rng.choice(SECOND_LANGUAGES)] if rng.random() < 0.6 else [])
+            profile = {
+                "languages": languages,
+                "expertise": sorted(rng.sample(EXPERTISE, rng.randint(2, 4))),
+                "capacity": rng.choice((6, 8, 8, 10)),
+            }
+            yield team_name, username, first, last, "hbo" if index % 2 == 0 else "mbo", profile

@@ -11,8 +11,12 @@ from basisjeugdhulp.intake.models import Child, QuestionCategory, Registration, 
 from basisjeugdhulp.intake.returning import store_family_keys
 from basisjeugdhulp.intake.routes import Channel, ContactMode, Product, Status
 from basisjeugdhulp.trajectories.models import EndReason, Trajectory
+from matching import assignment
 
 NAMESPACE = uuid.UUID("0f6f1f0e-5b4e-4c1d-9a57-2d1c4b0a7e11")
+
+# Families who asked for a particular professional themselves.
+PREFERENCES = {"Gezin El Amrani": {"preferred_language": "Arabisch"}}
 
 # (label, state, channel, categories, children, postcode, product)
 FAMILIES = (
@@ -74,6 +78,7 @@ def load(team, district_number, triagist, professional, colleague, today):
             postcode=postcode,
             house_number=str(index + 1),
             question="Wij willen graag hulp; het loopt thuis vast.",
+            **PREFERENCES.get(label, {}),
         )
         case.categories.set([categories[code] for code in codes])
         Child.objects.bulk_create(Child(registration=case, first_name=n, birth_year=y) for n, y in children)
@@ -93,9 +98,10 @@ def _move_to(case, state, product, triagist, professional, colleague, today):
         case.contacted_by = professional.user
         case.status = Status.CONTACTED
         case.save()
-        Trajectory.objects.create(
-            registration=case, product=product, lead=professional, started_on=case.contacted_on
-        )
+        trajectory = case.trajectory
+        trajectory.started_on = case.contacted_on
+        trajectory.save()
+        assignment.assign(trajectory, professional, triagist)
     elif state == "second_check":
         case.route, case.status = "specialist", Status.SECOND_CHECK
         case.triaged_on, case.triaged_by = today, colleague

@@ -153,11 +153,14 @@ class Registration(models.Model):
         return bool(self.preferred_language or self.preferred_background or self.preference_other)
 
     def route_to_basic(self, product, user, today):
-        """Basis jeugdhulp: the contact deadline is stored from the first triage date.
+        """Basis jeugdhulp: store the contact deadline and open the trajectory (saves both).
 
-        A proposal that the tweede lezer rejected keeps its first triage date: the family
-        should not wait longer because a referral was considered.
+        The deadline counts from the first triage date: a proposal that the tweede lezer
+        rejected keeps it, so the family does not wait longer because a referral was considered.
+        The trajectory is opened now so a professional can be matched before first contact.
         """
+        from basisjeugdhulp.trajectories.models import Trajectory
+
         self.route = Route.BASIC
         self.product = product
         self.triaged_on = self.triaged_on or today
@@ -168,6 +171,8 @@ class Registration(models.Model):
             CONTACT_PROMISE_WORKING_DAYS,
             ClosureDay.objects.dates_from(self.triaged_on),
         )
+        self.save()
+        Trajectory.objects.update_or_create(registration=self, defaults={"product": product})
 
     def end_as_crisis(self, user, today):
         """A crisis is not handled here: keep only what is needed to count it.

@@ -24,7 +24,7 @@ from basisjeugdhulp.intake.models import Child, Registration, SecondCheck
 from basisjeugdhulp.intake.returning import store_family_keys
 from basisjeugdhulp.intake.routes import CRISIS_LINE, Product, Route, Status
 from basisjeugdhulp.teams.models import Team
-from basisjeugdhulp.trajectories.models import Trajectory
+from matching import assignment
 from matching.models import Professional
 
 
@@ -131,7 +131,12 @@ def _registration_for(request, public_id):
     """The aanmelding by its public id, if the user may see it (else 404)."""
     return get_object_or_404(
         Registration.objects.visible_to(request.user)
-        .select_related("team", "former_trajectory__lead__user")
+        .select_related(
+            "team",
+            "former_trajectory__lead__user",
+            "trajectory__lead__user",
+            "trajectory__duo__user",
+        )
         .prefetch_related("children", "categories", "second_checks"),
         public_id=public_id,
     )
@@ -147,8 +152,12 @@ def _page(request, registration, **forms_):
         context["contact_form"] = forms_.get("contact_form") or FirstContactForm(
             registration=registration
         )
+    trajectory = getattr(registration, "trajectory", None)
+    if Role.TRIAGIST in roles and trajectory is not None and trajectory.ended_on is None:
+        from matching.views import panel_context
+
+        context.update(panel_context(request, registration))
     context["last_check"] = next(reversed(registration.second_checks.all()), None)
-    context["today"] = timezone.localdate()
     return render(request, "intake/registration.html", context)
 
 
@@ -286,16 +295,15 @@ def first_contact(request, public_id):
             form.cleaned_data["contact_late_reason"] if registration.contact_was_late() else ""
         )
         registration.save()
-        # The trajectory starts at first contact; the one who made it leads until matching.
-        lead = None
-        if Role.PROFESSIONAL in roles_of(request.user):
-            lead = Professional.objects.filter(user=request.user, active=True).first()
-        Trajectory.objects.create(
-            registration=registration,
-            product=registration.product,
-            lead=lead,
-            started_on=registration.contacted_on,
-        )
+        # The trajectory starts at first contact. Not matched yet? The professional who made
+        # the contact leads it, until a triagist re-matches.
+        trajectory = registration.trajectory
+        trajectory.started_on = registration.contacted_on
+        trajectory.save(update_fields=["started_on"])
+        if trajectory.lead_id is None and Role.PROFESSIONAL in roles_of(request.user):
+            professional = Professional.objects.filter(user=request.user, active=True).first()
+            if professional is not None:
+                assignment.assign(trajectory, professional, request.user)
         AccessEvent.record(request, Action.FIRST_CONTACT, registration)
     messages.success(request, _("First contact recorded."))
     return redirect("intake:registration", registration.public_id)

@@ -18,6 +18,10 @@ class TrajectoryQuerySet(models.QuerySet):
     def open(self):
         return self.filter(ended_on=None)
 
+    def of_professional(self, user):
+        """The trajectories the user leads or is duo partner on."""
+        return self.filter(models.Q(lead__user=user) | models.Q(duo__user=user))
+
     def closed_since(self, day):
         return self.filter(ended_on__gte=day)
 
@@ -25,7 +29,10 @@ class TrajectoryQuerySet(models.QuerySet):
 class Trajectory(models.Model):
     """The help a family gets in basis jeugdhulp: from first contact to closing.
 
-    Closing records the only time registration there is: the average hours per week.
+    It exists from the triage decision on, so a professional can be matched before first
+    contact; it *starts* at first contact (started_on). Closing records the only time
+    registration there is: the average hours per week. Lead and duo are the current matches
+    (matching.Match keeps the history).
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -41,7 +48,15 @@ class Trajectory(models.Model):
         related_name="trajectories",
         verbose_name=_("lead professional"),
     )
-    started_on = models.DateField(_("started on"))
+    duo = models.ForeignKey(
+        "matching.Professional",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duo_trajectories",
+        verbose_name=_("duo partner"),
+    )
+    started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("end reason"), max_length=20, choices=EndReason.choices, blank=True)
     hours_per_week = models.DecimalField(

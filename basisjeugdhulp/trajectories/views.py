@@ -12,7 +12,12 @@ def mine(request):
     professional = Professional.objects.select_related("team").filter(user=request.user).first()
     queue = five_day_queue.build(Registration.objects.visible_to(request.user), timezone.localdate())
     waiting = queue.overdue + queue.due_today + queue.due_soon + queue.later
-    trajectories = Trajectory.objects.open().filter(lead__user=request.user).select_related("registration")
+    trajectories = (
+        Trajectory.objects.open()
+        .of_professional(request.user)
+        .select_related("registration")
+        .order_by("registration__contact_due", "pk")
+    )
     return render(
         request,
         "trajectories/mine.html",

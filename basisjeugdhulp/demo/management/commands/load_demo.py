@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -7,7 +9,7 @@ from django.utils import timezone
 from basisjeugdhulp.demo import city
 from basisjeugdhulp.demo import families as demo_families
 from basisjeugdhulp.teams.models import Team
-from matching.models import Professional
+from matching.models import Absence, Professional
 
 
 class Command(BaseCommand):
@@ -23,6 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         staff = list(city.staff())
         demo_usernames = {login[0] for login in city.LOGINS} | {row[1] for row in staff}
+
         demo_teams = {name for name, _district in city.TEAMS}
         User = get_user_model()
         foreign_users = User.objects.exclude(username__in=demo_usernames).count()
@@ -47,11 +50,26 @@ class Command(BaseCommand):
                 user.save(update_fields=["is_staff"])
                 user.groups.set([groups[role]])
                 if education:
-                    self._professional(user, first_team, education)
-            for team_name, username, first, last, education in staff:
+                    self._professional(
+                        user, first_team, education,
+                        {"languages": ["nl", "en"], "expertise": ["opvoeding", "gedrag", "school"]},
+                    )
+            for team_name, username, first, last, education, profile in staff:
                 user = self._user(username, first, last, password=None)
                 user.groups.set([groups["jeugdprofessional"]])
-                self._professional(user, teams[team_name], education)
+                self._professional(user, teams[team_name], education, profile)
+
+            # One professional per team is away for a while: matching leaves them out.
+            for team in teams.values():
+                away = (
+                    Professional.objects.filter(team=team, user__username__startswith="demo.")
+                    .order_by("user__username")[2]
+                )
+                Absence.objects.get_or_create(
+                    professional=away,
+                    defaults={"starts_on": timezone.localdate() - timedelta(days=2),
+                              "ends_on": timezone.localdate() + timedelta(days=12)},
+                )
 
             # Families in every state: all of them in the demo logins' team, fewer elsewhere.
             today = timezone.localdate()
@@ -91,7 +109,7 @@ class Command(BaseCommand):
             user.save()
         return user
 
-    def _professional(self, user, team, education):
+    def _professional(self, user, team, education, profile):
         Professional.objects.update_or_create(
-            user=user, defaults={"team": team, "education": education, "active": True}
+            user=user, defaults={"team": team, "education": education, "active": True, **profile}
         )

@@ -1,0 +1,155 @@
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from basisjeugdhulp.intake.models import Registration
+from basisjeugdhulp.teams.models import Team
+from matching import assignment
+from matching.forms import AssignForm, ProfileForm, RematchForm, SuggestionFilter
+from matching.models import Absence, Professional
+from matching.suggestions import suggest_for
+
+
+def _registration_for(request, public_id):
+    """A family of the user's own team that has a trajectory to match (else 404)."""
+    return get_object_or_404(
+        Registration.objects.visible_to(request.user)
+        .filter(trajectory__ended_on=None)
+        .select_related("team", "trajectory__lead__user", "trajectory__duo__user", "former_trajectory")
+        .prefetch_related("categories"),
+        public_id=public_id,
+    )
+
+
+def panel_context(request, registration, *, assign_form=None, rematch_form=None):
+    """The suggestions panel: top 5, with reasons, for what the triagist tries out."""
+    initial = {
+        "product": registration.product,
+        "language": registration.preferred_language,
+        "background": registration.preferred_background,
+    }
+    filters = SuggestionFilter(request.GET or None, initial=initial)
+    options = dict(initial)
+    allow_full = False
+    if filters.is_bound and filters.is_valid():
+        options.update({k: v for k, v in filters.cleaned_data.items() if k in initial})
+        allow_full = filters.cleaned_data["allow_full"]
+    trajectory = registration.trajectory
+    return {
+        "registration": registration,
+        "trajectory": trajectory,
+        "filters": filters,
+        "chosen_product": options["product"] or registration.product,
+        "suggestions": suggest_for(
+            registration,
+            product=options["product"] or None,
+            language=options["language"],
+            background=options["background"],
+            allow_full=allow_full,
+        ),
+        "assign_form": assign_form or AssignForm(registration=registration),
+        "rematch_form": rematch_form or RematchForm(registration=registration),
+        "history": trajectory.matches.select_related("professional__user"),
+    }
+
+
+def panel(request, public_id):
+    """Suggestions for one family; htmx swaps only the panel, a plain GET gets the page."""
+    registration = _registration_for(request, public_id)
+    context = panel_context(request, registration)
+    template = "matching/page.html#panel" if request.htmx else "matching/page.html"
+    return render(request, template, context)
+
+
+def _apply_product(registration, product):
+    """The triagist may settle on another product while matching, before first contact."""
+    if product and product != registration.product and registration.contacted_on is None:
+        registration.product = product
+        registration.save(update_fields=["product"])
+        registration.trajectory.product = product
+        registration.trajectory.save(update_fields=["product"])
+
+
+@require_POST
+def assign(request, public_id):
+    registration = _registration_for(request, public_id)
+    trajectory = registration.trajectory
+    if trajectory.lead_id is not None:
+        messages.warning(request, _("This family already has a lead professional: use re-match."))
+        return redirect("matching:panel", registration.public_id)
+    form = AssignForm(request.POST, registration=registration)
+    if not form.is_valid():
+        context = panel_context(request, registration, assign_form=form)
+        return render(request, "matching/page.html", context)
+    _apply_product(registration, request.POST.get("product"))
+    assignment.assign(
+        trajectory, form.cleaned_data["lead"], request.user,
+        duo=form.cleaned_data["duo"], override_reason=form.cleaned_data["override_reason"],
+    )
+    messages.success(
+        request, _("%(name)s is now the lead professional of %(family)s.")
+        % {"name": form.cleaned_data["lead"], "family": registration.family_label},
+    )
+    return redirect("intake:registration", registration.public_id)
+
+
+@require_POST
+def rematch(request, public_id):
+    registration = _registration_for(request, public_id)
+    trajectory = registration.trajectory
+    if trajectory.lead_id is None:
+        return redirect("matching:panel", registration.public_id)
+    form = RematchForm(request.POST, registration=registration)
+    if not form.is_valid():
+        context = panel_context(request, registration, rematch_form=form)
+        return render(request, "matching/page.html", context)
+    assignment.rematch(
+        trajectory, form.cleaned_data["lead"], request.user,
+        reason=form.cleaned_data["reason"], note=form.cleaned_data["note"],
+        override_reason=form.cleaned_data["override_reason"],
+    )
+    messages.success(
+        request, _("%(name)s is now the lead professional of %(family)s.")
+        % {"name": form.cleaned_data["lead"], "family": registration.family_label},
+    )
+    return redirect("intake:registration", registration.public_id)
+
+
+def caseload(request):
+    """The team overview: families against capacity, absences, the HBO/MBO mix."""
+    today = timezone.localdate()
+    teams = Team.objects.of_user(request.user)
+    professionals = (
+        Professional.objects.filter(team__in=teams)
+        .with_load(today)
+        .select_related("user", "team")
+        .prefetch_related(
+            Prefetch("absences", queryset=Absence.objects.filter(ends_on__gte=today), to_attr="coming_absences")
+        )
+        .order_by("team__name", "user__first_name", "user__last_name")
+    )
+    return render(
+        request,
+        "matching/caseload.html",
+        {
+            "professionals": professionals,
+            "teams": teams,
+            "mix": Professional.objects.filter(team__in=teams).active().education_mix(),
+        },
+    )
+
+
+def profile(request):
+    """A professional's own matching profile: languages, expertise, affinity (with consent)."""
+    professional = get_object_or_404(Professional, user=request.user)
+    form = ProfileForm(request.POST or None, instance=professional)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("matching:profile")
+    return render(request, "matching/profile.html", {"form": form, "professional": professional})
+
+
