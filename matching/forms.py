@@ -46,6 +46,8 @@ class AssignForm(forms.Form):
     override_reason = forms.CharField(
         label=_("Reason to assign beyond capacity"), max_length=200, required=False
     )
+    # The product the triagist settled on in the suggestions panel (before first contact).
+    product = forms.ChoiceField(choices=Product.choices, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, registration, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,7 +98,7 @@ class RematchForm(AssignForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        del self.fields["duo"]
+        del self.fields["duo"], self.fields["product"]
 
     def clean(self):
         cleaned = super().clean()
@@ -135,17 +137,13 @@ class ProfileForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("affinity") and not cleaned.get("affinity_consent"):
             self.add_error("affinity_consent", _("Give your consent, or leave the affinity empty."))
+        # Consent is dated when first given and dropped with the affinity (before the model's
+        # own check, which refuses an affinity without consent).
+        if not cleaned.get("affinity"):
+            self.instance.affinity_consent_on = None
+        elif cleaned.get("affinity_consent") and not self.instance.affinity_consent_on:
+            self.instance.affinity_consent_on = timezone.localdate()
         return cleaned
-
-    def save(self, commit=True):
-        professional = super().save(commit=False)
-        if not professional.affinity:
-            professional.affinity_consent_on = None
-        elif not professional.affinity_consent_on:
-            professional.affinity_consent_on = timezone.localdate()
-        if commit:
-            professional.save()
-        return professional
 
 
 class ProfessionalAdminForm(forms.ModelForm):

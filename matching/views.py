@@ -24,7 +24,7 @@ def _registration_for(request, public_id):
     )
 
 
-def panel_context(request, registration, *, assign_form=None, rematch_form=None):
+def panel_context(request, registration):
     """The suggestions panel: top 5, with reasons, for what the triagist tries out."""
     initial = {
         "product": registration.product,
@@ -50,8 +50,6 @@ def panel_context(request, registration, *, assign_form=None, rematch_form=None)
             background=options["background"],
             allow_full=allow_full,
         ),
-        "assign_form": assign_form or AssignForm(registration=registration),
-        "rematch_form": rematch_form or RematchForm(registration=registration),
         "history": trajectory.matches.select_related("professional__user"),
     }
 
@@ -62,6 +60,27 @@ def panel(request, public_id):
     context = panel_context(request, registration)
     template = "matching/page.html#panel" if request.htmx else "matching/page.html"
     return render(request, template, context)
+
+
+def _choose_page(request, registration, form):
+    return render(
+        request,
+        "matching/choose.html",
+        {"registration": registration, "trajectory": registration.trajectory, "form": form},
+    )
+
+
+def choose(request, public_id):
+    """Any available professional of the team, beyond the top 5: assign, or re-match the lead.
+
+    A page of its own, so the suggestions panel does not render the whole team as options.
+    """
+    registration = _registration_for(request, public_id)
+    if registration.trajectory.lead_id is None:
+        form = AssignForm(registration=registration, initial={"product": registration.product})
+    else:
+        form = RematchForm(registration=registration)
+    return _choose_page(request, registration, form)
 
 
 def _apply_product(registration, product):
@@ -79,12 +98,11 @@ def assign(request, public_id):
     trajectory = registration.trajectory
     if trajectory.lead_id is not None:
         messages.warning(request, _("This family already has a lead professional: use re-match."))
-        return redirect("matching:panel", registration.public_id)
+        return redirect("matching:choose", registration.public_id)
     form = AssignForm(request.POST, registration=registration)
     if not form.is_valid():
-        context = panel_context(request, registration, assign_form=form)
-        return render(request, "matching/page.html", context)
-    _apply_product(registration, request.POST.get("product"))
+        return _choose_page(request, registration, form)
+    _apply_product(registration, form.cleaned_data["product"])
     assignment.assign(
         trajectory, form.cleaned_data["lead"], request.user,
         duo=form.cleaned_data["duo"], override_reason=form.cleaned_data["override_reason"],
@@ -101,11 +119,10 @@ def rematch(request, public_id):
     registration = _registration_for(request, public_id)
     trajectory = registration.trajectory
     if trajectory.lead_id is None:
-        return redirect("matching:panel", registration.public_id)
+        return redirect("matching:choose", registration.public_id)
     form = RematchForm(request.POST, registration=registration)
     if not form.is_valid():
-        context = panel_context(request, registration, rematch_form=form)
-        return render(request, "matching/page.html", context)
+        return _choose_page(request, registration, form)
     assignment.rematch(
         trajectory, form.cleaned_data["lead"], request.user,
         reason=form.cleaned_data["reason"], note=form.cleaned_data["note"],

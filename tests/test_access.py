@@ -53,6 +53,7 @@ OBJECT_PAGES = {
     "intake:first_contact": lambda team: factories.registration(team, "awaiting_contact"),
     "intake:decide": lambda team: factories.registration(team, "second_check").second_checks.get(),
     "matching:panel": lambda team: factories.registration(team, "awaiting_contact"),
+    "matching:choose": lambda team: factories.registration(team, "awaiting_contact"),
     "matching:assign": lambda team: factories.registration(team, "awaiting_contact"),
     "matching:rematch": lambda team: factories.registration(team, "awaiting_contact"),
 }

@@ -38,6 +38,7 @@ POLICY = {
     "trajectories:mine": {Role.PROFESSIONAL},
     # Matching: triagists match and re-match; professionals never assign (issue 4).
     "matching:panel": {Role.TRIAGIST},
+    "matching:choose": {Role.TRIAGIST},
     "matching:assign": {Role.TRIAGIST},
     "matching:rematch": {Role.TRIAGIST},
     "matching:caseload": {Role.TRIAGIST, Role.SECOND_READER},
