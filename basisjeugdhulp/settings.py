@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "basisjeugdhulp.teams",
     "basisjeugdhulp.intake",
     "basisjeugdhulp.trajectories",
+    "basisjeugdhulp.plans",
     "basisjeugdhulp.reporting",
     "basisjeugdhulp.audit",
     "basisjeugdhulp.demo",
@@ -134,6 +135,15 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": VAR_DIR / "private-media", "base_url": "/niet-openbaar/"},
     }
+
+# The A3 plan photo (basisjeugdhulp/plans/pipeline.py). The pixel limit sits well under
+# Pillow's own 89.5 MP: a 48 MP phone camera passes, a decompression bomb does not.
+PLAN_PHOTO_MAX_BYTES = envint("PLAN_PHOTO_MAX_MB", 25) * 1024 * 1024
+PLAN_PHOTO_MAX_PIXELS = envint("PLAN_PHOTO_MAX_PIXELS", 60_000_000)
+PLAN_PHOTO_LONG_SIDE = envint("PLAN_PHOTO_LONG_SIDE", 2400)
+PLAN_PHOTO_THUMBNAIL_SIDE = envint("PLAN_PHOTO_THUMBNAIL_SIDE", 320)
+PLAN_PHOTO_QUALITY = envint("PLAN_PHOTO_QUALITY", 85)
+PLAN_PHOTO_MAX_FILES = 10  # per upload; parts over 2.5 MB spool to a temporary file
 
 STORAGES = {
     "default": DEFAULT_STORAGE,

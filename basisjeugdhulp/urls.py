@@ -23,6 +23,7 @@ urlpatterns = [
     path("taal/", set_language, name="set_language"),
     path("triage/", include("basisjeugdhulp.intake.urls")),
     path("mijn-gezinnen/", include("basisjeugdhulp.trajectories.urls")),
+    path("plan/", include("basisjeugdhulp.plans.urls")),
     path("matching/", include("matching.urls")),
     path("cijfers/", include("basisjeugdhulp.reporting.urls")),
     path("beheer/", include("basisjeugdhulp.teams.urls")),

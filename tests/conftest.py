@@ -37,6 +37,18 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def private_media_in_a_temporary_folder(settings, tmp_path):
+    """Without S3 (a quick run outside `make test`), photos go to a throwaway folder, never
+    into the demo's var/private-media."""
+    default = settings.STORAGES["default"]
+    if default["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {**default, "OPTIONS": {**default.get("OPTIONS", {}), "location": tmp_path / "private-media"}},
+        }
+
+
 @dataclass
 class Personas:
     team: Team

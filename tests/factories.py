@@ -73,6 +73,40 @@ def registration(
     return case
 
 
+def jpeg_bytes(width=800, height=600, colour=(240, 240, 230)):
+    """A small generated 'photo of the plan'."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), colour)
+    ImageDraw.Draw(image).rectangle([40, 40, width // 3, height // 3], fill=(30, 60, 160))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def trajectory(team, *, lead=None, state="contacted", **fields):
+    """A started trajectory of the team, led by `lead` (default: the team's family worker)."""
+    from basisjeugdhulp.accounts.roles import Role
+    from matching.models import Professional
+
+    case = registration(team, state, **fields)
+    lead = lead or Professional.objects.filter(team=team, user__groups__name=Role.PROFESSIONAL.value).first()
+    journey = case.trajectory
+    journey.lead = lead
+    journey.save()
+    return journey
+
+
+def plan_photo(team, *, trajectory_=None, by=None):
+    """A plan photo kept through the real pipeline and the configured storage."""
+    from basisjeugdhulp.plans import pipeline, storing
+
+    journey = trajectory_ or trajectory(team)
+    return storing.keep(journey, pipeline.normalise(jpeg_bytes(), storing.limits()), by)
+
+
 def a_weekday(start=None):
     """A date some weeks back that is an ordinary working day (a Wednesday)."""
     day = (start or timezone.localdate()) - timedelta(days=28)
@@ -81,4 +115,4 @@ def a_weekday(start=None):
     return day
 
 
-__all__ = ["registration", "a_weekday", "date"]
+__all__ = ["registration", "trajectory", "plan_photo", "jpeg_bytes", "a_weekday", "date"]

@@ -56,6 +56,11 @@ OBJECT_PAGES = {
     "matching:choose": lambda team: factories.registration(team, "awaiting_contact"),
     "matching:assign": lambda team: factories.registration(team, "awaiting_contact"),
     "matching:rematch": lambda team: factories.registration(team, "awaiting_contact"),
+    "trajectories:detail": factories.trajectory,
+    "trajectories:close": factories.trajectory,
+    "plans:upload": factories.trajectory,
+    "plans:photo": factories.plan_photo,
+    "plans:thumbnail": factories.plan_photo,
 }
 
 

@@ -36,6 +36,14 @@ POLICY = {
     "intake:second_check": {Role.SECOND_READER},
     "intake:decide": {Role.SECOND_READER},
     "trajectories:mine": {Role.PROFESSIONAL},
+    # A trajectory and its plan photos: the family's own professionals (lead, duo) and the
+    # team's triagists (Trajectory.objects.visible_to); photographing and closing only the
+    # family's professionals, checked in the view.
+    "trajectories:detail": {Role.PROFESSIONAL, Role.TRIAGIST},
+    "trajectories:close": {Role.PROFESSIONAL, Role.TRIAGIST},
+    "plans:upload": {Role.PROFESSIONAL, Role.TRIAGIST},
+    "plans:photo": {Role.PROFESSIONAL, Role.TRIAGIST},
+    "plans:thumbnail": {Role.PROFESSIONAL, Role.TRIAGIST},
     # Matching: triagists match and re-match; professionals never assign (issue 4).
     "matching:panel": {Role.TRIAGIST},
     "matching:choose": {Role.TRIAGIST},

@@ -19,6 +19,10 @@ class Action(models.TextChoices):
     TRIAGE = "triage", _("Triage decision")
     SECOND_CHECK = "second_check", _("Second check decision")
     FIRST_CONTACT = "first_contact", _("Recorded first contact")
+    VIEW_PHOTO = "view_photo", _("Viewed a plan photo")
+    VIEW_THUMBNAIL = "view_thumbnail", _("Viewed a plan photo's thumbnail")
+    UPLOAD_PHOTO = "upload_photo", _("Added a plan photo")
+    CLOSE = "close", _("Closed the trajectory")
 
 
 class AccessEvent(models.Model):
@@ -29,6 +33,9 @@ class AccessEvent(models.Model):
     roles = models.CharField(max_length=100)
     action = models.CharField(max_length=20, choices=Action.choices)
     family = models.UUIDField(db_index=True, help_text=_("The public id of the aanmelding."))
+    subject = models.UUIDField(
+        null=True, blank=True, help_text=_("The public id of the object within the file, e.g. a photo.")
+    )
     client_address = models.GenericIPAddressField(null=True)
     user_agent = models.CharField(max_length=200, blank=True)
 
@@ -38,8 +45,9 @@ class AccessEvent(models.Model):
         verbose_name_plural = _("access events")
 
     @classmethod
-    def record(cls, request, action, registration):
+    def record(cls, request, action, registration, subject=None):
         return cls.objects.create(
+            subject=getattr(subject, "public_id", subject),
             user=request.user,
             roles=",".join(sorted(role.value for role in roles_of(request.user))),
             action=action,

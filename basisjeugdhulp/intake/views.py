@@ -153,6 +153,10 @@ def _page(request, registration, **forms_):
             registration=registration
         )
     trajectory = getattr(registration, "trajectory", None)
+    if trajectory is not None and (
+        Role.TRIAGIST in roles or trajectory.is_professional(request.user)
+    ):
+        context["trajectory_link"] = trajectory
     if Role.TRIAGIST in roles and trajectory is not None and trajectory.ended_on is None:
         from matching.views import panel_context
 

@@ -1,6 +1,7 @@
 import uuid
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp.intake.routes import Product
@@ -21,6 +22,24 @@ class TrajectoryQuerySet(models.QuerySet):
     def of_professional(self, user):
         """The trajectories the user leads or is duo partner on."""
         return self.filter(models.Q(lead__user=user) | models.Q(duo__user=user))
+
+    def visible_to(self, user):
+        """The trajectories whose file the user may open: their own families (lead or duo),
+        and for a triagist every trajectory of their teams. Plan photos follow the same rule."""
+        from basisjeugdhulp.accounts.roles import Role, roles_of
+        from matching.models import Professional
+
+        mine = models.Q(lead__user=user) | models.Q(duo__user=user)
+        if Role.TRIAGIST in roles_of(user):
+            teams = Professional.objects.filter(user=user, active=True).values("team_id")
+            mine |= models.Q(registration__team_id__in=teams)
+        return self.filter(mine)
+
+    def with_plan_summary(self):
+        """Annotate the number of plan photos and the date of the last one (one query)."""
+        return self.annotate(
+            photo_count=models.Count("photos"), last_photo_at=models.Max("photos__uploaded_at")
+        )
 
     def closed_since(self, day):
         return self.filter(ended_on__gte=day)
@@ -60,7 +79,7 @@ class Trajectory(models.Model):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("end reason"), max_length=20, choices=EndReason.choices, blank=True)
     hours_per_week = models.DecimalField(
-        _("average hours per week"), max_digits=4, decimal_places=1, null=True, blank=True
+        _("average hours per week"), max_digits=4, decimal_places=2, null=True, blank=True
     )
 
     objects = TrajectoryQuerySet.as_manager()
@@ -72,3 +91,25 @@ class Trajectory(models.Model):
 
     def __str__(self):
         return f"{self.registration} · {self.get_product_display()}"
+
+    @property
+    def days_since_start(self):
+        if self.started_on is None:
+            return None
+        return ((self.ended_on or timezone.localdate()) - self.started_on).days
+
+    @property
+    def is_closed(self):
+        return self.ended_on is not None
+
+    def is_professional(self, user):
+        """Lead or duo partner: the people who photograph the plan and close the trajectory."""
+        return user.pk is not None and user.pk in (
+            self.lead.user_id if self.lead_id else None,
+            self.duo.user_id if self.duo_id else None,
+        )
+
+    def close(self, ended_on, end_reason, hours_per_week):
+        self.ended_on, self.end_reason, self.hours_per_week = ended_on, end_reason, hours_per_week
+        self.save(update_fields=["ended_on", "end_reason", "hours_per_week"])
+        self.matches.filter(ended_at=None).update(ended_at=timezone.now())

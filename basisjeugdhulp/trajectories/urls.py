@@ -5,4 +5,6 @@ from basisjeugdhulp.trajectories import views
 app_name = "trajectories"
 urlpatterns = [
     path("", views.mine, name="mine"),
+    path("traject/<uuid:public_id>/", views.detail, name="detail"),
+    path("traject/<uuid:public_id>/afsluiten/", views.close, name="close"),
 ]

@@ -1,0 +1,47 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern)."""
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class PlanPhotoForm(forms.Form):
+    """'Foto van het A3-plan': the camera on a phone, or several photos from the gallery."""
+
+    ACCEPT = "image/jpeg,image/png,image/heic,image/heif,.jpg,.jpeg,.png,.heic,.heif"
+
+    camera = MultipleFileField(
+        label=_("Photo of the A3 plan"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ACCEPT, "capture": "environment"}),
+    )
+    gallery = MultipleFileField(
+        label=_("Choose photos"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        photos = [*(cleaned.get("camera") or []), *(cleaned.get("gallery") or [])]
+        if not photos and not self.errors:
+            raise forms.ValidationError(_("Take or choose a photo of the plan."))
+        limit = settings.PLAN_PHOTO_MAX_FILES
+        if len(photos) > limit:
+            raise forms.ValidationError(
+                ngettext("At most %(n)d photo at a time.", "At most %(n)d photos at a time.", limit) % {"n": limit}
+            )
+        cleaned["photos"] = photos
+        return cleaned
