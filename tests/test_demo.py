@@ -56,6 +56,10 @@ def test_the_demo_path_runs_on_sqlite_with_photos_on_disk(tmp_path):
         "from django.core.files.storage import default_storage as s; s._setup(); print(type(s._wrapped).__name__, s.location)",
     )
     assert f"FileSystemStorage {tmp_path / 'private-media'}" in storage.stdout
+    # The demo professional's plan photos lie in the private folder, and only there.
+    assert "plan photos" in first.stdout
+    kept = list((tmp_path / "private-media" / "plans").glob("*.jpg"))
+    assert kept and all(len(p.stem) > 32 for p in kept)  # random names
 
     port = _free_port()
     server = subprocess.Popen(

@@ -101,6 +101,7 @@ def _normalise(stream, limits):
     image = ImageOps.exif_transpose(image)
     image = _to_rgb(image)
     image.thumbnail((limits.long_side, limits.long_side), Image.Resampling.LANCZOS)
+    image = _pixels_only(image)
     thumbnail = image.copy()
     thumbnail.thumbnail((limits.thumbnail_side, limits.thumbnail_side), Image.Resampling.LANCZOS)
     result = Normalised(
@@ -125,10 +126,14 @@ def _to_rgb(image):
         rgba = image.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         image = Image.alpha_composite(white, rgba)
-    # A fresh image from the pixels alone: nothing of the source's info dict rides along.
-    pixels = image.convert("RGB")
-    clean = Image.new("RGB", pixels.size)
-    clean.paste(pixels)
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _pixels_only(image):
+    """A fresh image from the pixels alone: nothing of the source's info dict rides along.
+    Done after scaling, where it copies a fifth of the pixels."""
+    clean = Image.new("RGB", image.size)
+    clean.paste(image)
     return clean
 
 

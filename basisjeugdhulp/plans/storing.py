@@ -119,7 +119,10 @@ def keep_uploads(trajectory, uploads, user):
 
 def orphans(older_than):
     """Object names under plans/ that no row points to and that are older than `older_than`."""
-    _folders, names = default_storage.listdir(PREFIX)
+    try:
+        _folders, names = default_storage.listdir(PREFIX)
+    except FileNotFoundError:  # a disk storage where no photo was ever kept
+        return []
     candidates = {PREFIX + name for name in names}
     if not candidates:
         return []

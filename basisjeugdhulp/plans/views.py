@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse
+from django.template.defaultfilters import filesizeformat
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -18,14 +19,14 @@ from basisjeugdhulp.trajectories.models import Trajectory
 
 def refusal_message(refusal):
     reasons = {
-        "too_large": _("%(name)s is larger than %(mb)d MB."),
+        "too_large": _("%(name)s is larger than %(size)s."),
         "not_an_image": _("%(name)s is not a photo (JPEG, PNG or HEIC)."),
         "too_many_pixels": _("%(name)s has too many pixels to be a phone photo."),
         "broken": _("%(name)s is damaged or incomplete and could not be read."),
     }
     return reasons[refusal.reason] % {
         "name": refusal.filename,
-        "mb": settings.PLAN_PHOTO_MAX_BYTES // (1024 * 1024),
+        "size": filesizeformat(settings.PLAN_PHOTO_MAX_BYTES),
     }
 
 

@@ -31,7 +31,8 @@ class CloseForm(forms.Form):
         max_digits=4,
         decimal_places=2,
         localize=True,
-        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "max": "40", "inputmode": "decimal"}),
+        # Text with a decimal keyboard: a Dutch phone types "2,5", which a number input may drop.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         error_messages={
             "required": _("Enter the average hours per week."),
             "invalid": _("Enter a number of hours, e.g. 2.5."),

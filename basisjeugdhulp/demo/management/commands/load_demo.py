@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from basisjeugdhulp.demo import city
 from basisjeugdhulp.demo import families as demo_families
+from basisjeugdhulp.demo import plan_sheets
 from basisjeugdhulp.teams.models import Team
+from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Absence, Professional
 
 
@@ -87,8 +89,15 @@ class Command(BaseCommand):
                     team, district_number, triagist, lead, colleagues[0].user, today
                 )
 
+        # The demo professional's started families have a photo of their A3 plan (after the
+        # transaction: photo objects are stored first, rows after, as in the register itself).
+        photos = 0
+        for trajectory in Trajectory.objects.filter(lead=pim, started_on__isnull=False, photos=None).select_related("registration"):
+            plan_sheets.photograph(trajectory, pim.user)
+            photos += 1
+
         self.stdout.write(
-            f"Demo city: {len(teams)} WIJ-teams, "
+            f"Demo city: {len(teams)} WIJ-teams, {photos} plan photos, "
             f"{Professional.objects.filter(team__in=teams.values()).count()} professionals, "
             f"{families} new families."
         )

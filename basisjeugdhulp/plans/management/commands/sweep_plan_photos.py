@@ -1,0 +1,27 @@
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from basisjeugdhulp.plans import storing
+
+
+class Command(BaseCommand):
+    help = "Remove photo objects in storage that no plan photo row points to (run daily)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--older-than-minutes",
+            type=int,
+            default=60,
+            help="Leave younger objects alone: they may belong to an upload still being saved.",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Only list what would go.")
+
+    def handle(self, *args, older_than_minutes, dry_run, **options):
+        cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+        names = storing.orphans(older_than=cutoff)
+        if not dry_run:
+            storing.remove_objects(names)
+        verb = "Would remove" if dry_run else "Removed"
+        self.stdout.write(f"{verb} {len(names)} orphaned photo object(s).")

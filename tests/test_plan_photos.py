@@ -1,0 +1,345 @@
+"""Plan photos through the pages and the real storage (S3 under `make test`): upload, view,
+access, the access log, storage outages, orphans, and closing the trajectory."""
+
+import io
+import socket
+import threading
+from datetime import timedelta
+
+import pillow_heif
+import pytest
+from botocore.config import Config as BotoConfig
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import IntegrityError
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from basisjeugdhulp.audit.models import AccessEvent, Action
+from basisjeugdhulp.plans import pipeline, storing
+from basisjeugdhulp.plans.models import PlanPhoto
+from basisjeugdhulp.trajectories.models import Trajectory
+from tests import factories
+from tests.conftest import need
+
+GPS_CANARY = b"CANARY-GPS-53.2194"
+
+
+def photo_file(name="plan.jpg", data=None):
+    return SimpleUploadedFile(name, data or factories.jpeg_bytes(), content_type="image/jpeg")
+
+
+def photo_with_gps():
+    image = Image.new("RGB", (1200, 900), "white")
+    exif = Image.Exif()
+    exif[0x010F] = GPS_CANARY.decode()
+    exif[0x8825] = {1: "N", 2: (53.0, 13.0, 10.0), 3: "E", 4: (6.0, 34.0, 0.0)}
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, xmp=b"<x:xmpmeta>" + GPS_CANARY + b"</x:xmpmeta>")
+    return out.getvalue()
+
+
+def stored_objects():
+    if not default_storage.exists(storing.PREFIX) and hasattr(default_storage, "path"):
+        return []  # a disk storage where nothing was kept yet
+    _folders, names = default_storage.listdir(storing.PREFIX)
+    return sorted(names)
+
+
+@pytest.fixture
+def journey(personas):
+    return factories.trajectory(personas.team, family_label="Gezin Mulder")
+
+
+@pytest.fixture
+def bob(client, personas):
+    client.force_login(personas.professional)
+    return client
+
+
+def upload(client, journey, *files, field="camera"):
+    return client.post(reverse("plans:upload", args=[journey.public_id]), {field: list(files)})
+
+
+def test_a_photo_is_kept_without_its_location_and_shown_as_a_version(bob, personas, journey):
+    before = set(stored_objects())
+    response = upload(bob, journey, photo_file(data=photo_with_gps()))
+    assert response.status_code == 302
+    photo = PlanPhoto.objects.get(trajectory=journey)
+    assert set(stored_objects()) - before == {photo.image.name[len(storing.PREFIX):], photo.thumbnail.name[len(storing.PREFIX):]}
+    # Random keys: nothing of the family, the file name or the date in them.
+    assert "plan" not in photo.image.name[len(storing.PREFIX):] and "Mulder" not in photo.image.name
+
+    page = bob.get(response["Location"]).text
+    assert "1 foto toegevoegd aan het plan." in page
+    assert reverse("plans:thumbnail", args=[photo.public_id]) in page
+
+    response = bob.get(reverse("plans:photo", args=[photo.public_id]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response["Cache-Control"] == "private, no-store"
+    data = b"".join(response.streaming_content)
+    assert GPS_CANARY not in data
+    image = Image.open(io.BytesIO(data))
+    assert image.size == (1200, 900) and not image.getexif()
+    event = AccessEvent.objects.get(action=Action.VIEW_PHOTO)
+    assert (event.user, event.family, event.subject) == (personas.professional, journey.registration.public_id, photo.public_id)
+
+
+def test_several_photos_at_once_from_camera_and_gallery_keep_every_version(bob, journey):
+    response = bob.post(
+        reverse("plans:upload", args=[journey.public_id]),
+        {"camera": [photo_file("a.jpg")], "gallery": [photo_file("b.jpg"), photo_file("c.jpg")]},
+    )
+    assert response.status_code == 302
+    assert journey.photos.count() == 3
+    page = bob.get(reverse("trajectories:detail", args=[journey.public_id])).text
+    assert page.count('<li class="plan-version') == 3
+    assert "Huidig" in page
+    mine = bob.get(reverse("trajectories:mine")).text
+    assert "3 planfoto&#x27;s, laatste" in mine or "3 planfoto's, laatste" in mine
+
+
+def test_an_iphone_heic_is_accepted(bob, journey):
+    heic = io.BytesIO()
+    pillow_heif.from_pillow(Image.new("RGB", (1600, 1200), "white")).save(heic, quality=70)
+    response = upload(bob, journey, SimpleUploadedFile("IMG_0001.HEIC", heic.getvalue(), "image/heic"))
+    assert response.status_code == 302
+    photo = journey.photos.get()
+    assert (photo.width, photo.height) == (1600, 1200)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("plan.jpg", b"Dit is tekst, geen foto.", "is geen foto (JPEG, PNG of HEIC)"),
+        ("plan.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "is geen foto"),
+        ("plan.jpg", b"GIF89a<html><script>alert(1)</script></html>", "is geen foto"),
+        ("half.jpg", factories.jpeg_bytes(2000, 1500)[:4000], "is beschadigd of onvolledig"),
+    ],
+    ids=["text-as-jpg", "svg", "html-with-image-header", "truncated"],
+)
+def test_a_file_that_is_not_a_photo_is_refused_in_dutch_and_nothing_is_kept(bob, journey, name, data, message):
+    before = stored_objects()
+    response = upload(bob, journey, SimpleUploadedFile(name, data, "image/jpeg"))
+    assert response.status_code == 422
+    assert message in response.text and "Deze is niet toegevoegd." in response.text
+    assert not PlanPhoto.objects.exists()
+    assert stored_objects() == before
+
+
+def test_a_bomb_is_refused(bob, journey):
+    bomb = io.BytesIO()
+    Image.new("1", (12_000, 12_000)).save(bomb, "PNG")
+    response = upload(bob, journey, SimpleUploadedFile("bom.png", bomb.getvalue(), "image/png"))
+    assert response.status_code == 422
+    assert "heeft te veel pixels voor een telefoonfoto" in response.text
+    assert not PlanPhoto.objects.exists()
+
+
+def test_too_large_and_too_many_files_are_refused(bob, journey, settings):
+    settings.PLAN_PHOTO_MAX_BYTES = 10_000
+    response = upload(bob, journey, photo_file("groot.jpg", factories.jpeg_bytes(2000, 1500)))
+    assert response.status_code == 422
+    assert "groot.jpg is groter dan 9,8\xa0KB. Deze is niet toegevoegd." in response.text
+    settings.PLAN_PHOTO_MAX_BYTES = 25 * 1024 * 1024
+    response = upload(bob, journey, *[photo_file(f"{i}.jpg") for i in range(11)])
+    assert response.status_code == 422
+    assert "Hoogstens 10 foto&#x27;s tegelijk." in response.text
+    assert not PlanPhoto.objects.exists()
+
+
+def test_one_bad_file_does_not_stop_the_good_ones(bob, journey):
+    response = upload(bob, journey, photo_file("goed.jpg"), SimpleUploadedFile("fout.jpg", b"tekst", "image/jpeg"))
+    assert response.status_code == 302
+    assert journey.photos.count() == 1
+    page = bob.get(response["Location"]).text
+    assert "1 foto toegevoegd aan het plan." in page
+    assert "fout.jpg is geen foto" in page
+
+
+def test_another_teams_professional_gets_403_and_the_log_shows_only_the_first(client, personas, journey):
+    photo = factories.plan_photo(personas.team, trajectory_=journey)
+    client.force_login(personas.professional)
+    assert client.get(reverse("plans:photo", args=[photo.public_id])).status_code == 200
+    client.force_login(personas.outsider)
+    for name in ("plans:photo", "plans:thumbnail"):
+        response = client.get(reverse(name, args=[photo.public_id]))
+        assert response.status_code == 403
+        assert "Geen toegang" in response.text
+    assert client.get(reverse("trajectories:detail", args=[journey.public_id])).status_code == 404
+    viewers = set(AccessEvent.objects.filter(subject=photo.public_id).values_list("user__username", flat=True))
+    assert viewers == {"bob"}
+
+
+def test_the_teams_triagist_may_look_but_not_photograph(client, personas, journey):
+    photo = factories.plan_photo(personas.team, trajectory_=journey)
+    client.force_login(personas.triagist)
+    assert client.get(reverse("plans:thumbnail", args=[photo.public_id])).status_code == 200
+    page = client.get(reverse("trajectories:detail", args=[journey.public_id])).text
+    assert "Foto van het A3-plan" not in page and "Traject afsluiten" not in page
+    assert upload(client, journey, photo_file()).status_code == 403
+    client.force_login(personas.second_reader)
+    assert client.get(reverse("plans:photo", args=[photo.public_id])).status_code == 403
+
+
+# Storage outages: the S3 endpoint refuses connections, or accepts and never answers.
+
+
+@pytest.fixture
+def hanging_endpoint():
+    """A loopback socket that accepts connections and never says a word."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held, stop = [], threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    server.close()
+
+
+def closed_endpoint():
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.mark.parametrize("outage", ["refused", "hangs"])
+def test_when_storage_is_down_the_user_is_told_and_nothing_half_is_left(bob, settings, journey, outage, request):
+    s3 = settings.STORAGES["default"]
+    need(s3["BACKEND"] == "storages.backends.s3.S3Storage", "S3_BUCKET is not set")
+    endpoint = request.getfixturevalue("hanging_endpoint") if outage == "hangs" else closed_endpoint()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **s3,
+            "OPTIONS": {
+                **s3["OPTIONS"],
+                "endpoint_url": endpoint,
+                "client_config": BotoConfig(
+                    signature_version="s3v4", s3={"addressing_style": "path"},
+                    connect_timeout=1, read_timeout=1, retries={"max_attempts": 1},
+                ),
+            },
+        },
+    }
+    response = upload(bob, journey, photo_file())
+    assert response.status_code == 503
+    assert "De foto-opslag is nu niet bereikbaar, dus de foto is niet bewaard." in response.text
+    assert "probeer het zo opnieuw" in response.text
+    assert not PlanPhoto.objects.exists()
+    journey.refresh_from_db()
+    assert journey.ended_on is None
+
+    # Storage back: trying again works.
+    settings.STORAGES = {**settings.STORAGES, "default": s3}
+    assert upload(bob, journey, photo_file()).status_code == 302
+    assert journey.photos.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_the_row_cannot_be_written_the_stored_objects_are_removed(personas):
+    journey = factories.trajectory(personas.team)
+    normalised = pipeline.normalise(factories.jpeg_bytes(), storing.limits())
+    before = stored_objects()
+    Trajectory.objects.filter(pk=journey.pk).delete()  # gone under the professional's hands
+    with pytest.raises(IntegrityError):
+        storing.keep(journey, normalised, personas.professional)
+    assert stored_objects() == before
+    assert not PlanPhoto.objects.exists()
+
+
+def test_the_sweep_removes_only_old_orphans(personas, journey):
+    photo = factories.plan_photo(personas.team, trajectory_=journey)
+    orphan = default_storage.save(storing.new_key("photo"), io.BytesIO(b"orphan"))
+    call_command("sweep_plan_photos", "--older-than-minutes", "0")
+    assert not default_storage.exists(orphan)
+    assert default_storage.exists(photo.image.name) and default_storage.exists(photo.thumbnail.name)
+    # A fresh object may belong to an upload still being written: left alone by default.
+    fresh = default_storage.save(storing.new_key("photo"), io.BytesIO(b"fresh"))
+    call_command("sweep_plan_photos")
+    assert default_storage.exists(fresh)
+    default_storage.delete(fresh)
+
+
+# Closing: the only time registration.
+
+
+def close(client, journey, **data):
+    return client.post(reverse("trajectories:close", args=[journey.public_id]), data)
+
+
+def test_closing_records_hours_once_and_makes_the_trajectory_read_only(bob, journey):
+    today = timezone.localdate()
+    response = close(bob, journey, ended_on=today.isoformat(), end_reason="goal", hours_per_week="2,5")
+    assert response.status_code == 302
+    journey.refresh_from_db()
+    assert (journey.ended_on, journey.end_reason, str(journey.hours_per_week)) == (today, "goal", "2.50")
+    page = bob.get(response["Location"]).text
+    assert "Het traject van Gezin Mulder is afgesloten." in page
+    assert "Foto van het A3-plan" not in page and 'name="hours_per_week"' not in page
+    assert upload(bob, journey, photo_file()).status_code == 403
+    assert "Gezin Mulder" not in bob.get(reverse("trajectories:mine")).text.split("Wacht op eerste contact")[0]
+    again = close(bob, journey, ended_on=today.isoformat(), end_reason="moved", hours_per_week="3")
+    assert again.status_code == 302
+    journey.refresh_from_db()
+    assert journey.end_reason == "goal"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"ended_on": "start-1", "end_reason": "goal", "hours_per_week": "2"}, "De einddatum kan niet voor de start liggen"),
+        ({"ended_on": "tomorrow", "end_reason": "goal", "hours_per_week": "2"}, "De einddatum kan niet in de toekomst liggen."),
+        ({"ended_on": "today", "end_reason": "goal", "hours_per_week": "2,3"}, "Gebruik kwartieren: ,25, ,5 of ,75."),
+        ({"ended_on": "today", "end_reason": "goal", "hours_per_week": "0"}, "Minstens een kwartier (0,25) per week."),
+        ({"ended_on": "today", "end_reason": "goal", "hours_per_week": "41"}, "Hoogstens 40 uur per week."),
+        ({"ended_on": "today", "end_reason": "goal", "hours_per_week": "twee"}, "Vul een aantal uren in, bijvoorbeeld 2,5."),
+        ({"ended_on": "today", "hours_per_week": "2"}, "Kies de reden van afsluiten."),
+    ],
+    ids=["before-start", "future", "not-a-quarter", "zero", "over-40", "not-a-number", "no-reason"],
+)
+def test_a_wrong_closing_is_refused_in_dutch_and_keeps_what_was_typed(bob, journey, data, message):
+    today = timezone.localdate()
+    days = {"today": today, "tomorrow": today + timedelta(days=1), "start-1": journey.started_on - timedelta(days=1)}
+    data = {**data, "ended_on": days[data["ended_on"]].isoformat()}
+    response = close(bob, journey, **data)
+    assert response.status_code == 200
+    assert message in response.text
+    assert f'value="{data["hours_per_week"]}"' in response.text
+    journey.refresh_from_db()
+    assert journey.ended_on is None and journey.hours_per_week is None
+
+
+def test_a_trajectory_without_first_contact_cannot_be_closed(bob, personas):
+    waiting = factories.trajectory(personas.team, state="awaiting_contact")
+    response = close(bob, waiting, ended_on=timezone.localdate().isoformat(), end_reason="goal", hours_per_week="1")
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.ended_on is None
+    assert "Leg eerst het eerste contact vast" in bob.get(response["Location"]).text
+
+
+def test_only_the_familys_professionals_close(client, personas, journey):
+    client.force_login(personas.triagist)
+    response = close(client, journey, ended_on=timezone.localdate().isoformat(), end_reason="goal", hours_per_week="1")
+    assert response.status_code == 403
+    journey.refresh_from_db()
+    assert journey.ended_on is None
