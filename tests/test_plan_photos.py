@@ -221,11 +221,11 @@ def closed_endpoint():
     return f"http://127.0.0.1:{port}"
 
 
-@pytest.mark.parametrize("outage", ["refused", "hangs"])
-def test_when_storage_is_down_the_user_is_told_and_nothing_half_is_left(bob, settings, journey, outage, request):
+def storage_down(settings, endpoint):
+    """Point the storage at `endpoint` (nothing, or a server that never answers); returns
+    the real configuration to put back."""
     s3 = settings.STORAGES["default"]
     need(s3["BACKEND"] == "storages.backends.s3.S3Storage", "S3_BUCKET is not set")
-    endpoint = request.getfixturevalue("hanging_endpoint") if outage == "hangs" else closed_endpoint()
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -240,6 +240,13 @@ def test_when_storage_is_down_the_user_is_told_and_nothing_half_is_left(bob, set
             },
         },
     }
+    return s3
+
+
+@pytest.mark.parametrize("outage", ["refused", "hangs"])
+def test_when_storage_is_down_the_user_is_told_and_nothing_half_is_left(bob, settings, journey, outage, request):
+    endpoint = request.getfixturevalue("hanging_endpoint") if outage == "hangs" else closed_endpoint()
+    s3 = storage_down(settings, endpoint)
     response = upload(bob, journey, photo_file())
     assert response.status_code == 503
     assert "De foto-opslag is nu niet bereikbaar, dus de foto is niet bewaard." in response.text
@@ -252,6 +259,15 @@ def test_when_storage_is_down_the_user_is_told_and_nothing_half_is_left(bob, set
     settings.STORAGES = {**settings.STORAGES, "default": s3}
     assert upload(bob, journey, photo_file()).status_code == 302
     assert journey.photos.count() == 1
+
+
+def test_a_photo_that_cannot_be_fetched_now_gives_a_dutch_page_not_a_500(bob, settings, personas, journey):
+    photo = factories.plan_photo(personas.team, trajectory_=journey)
+    storage_down(settings, closed_endpoint())
+    response = bob.get(reverse("plans:photo", args=[photo.public_id]))
+    assert response.status_code == 503
+    assert "De foto-opslag is nu niet bereikbaar. De foto is veilig bewaard" in response.text
+    assert not AccessEvent.objects.filter(action=Action.VIEW_PHOTO).exists()
 
 
 @pytest.mark.django_db(transaction=True)

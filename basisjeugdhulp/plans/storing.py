@@ -7,7 +7,9 @@ written. If the row cannot be written, its objects are removed. Whatever slips t
 """
 
 import logging
+import os
 import secrets
+import threading
 from dataclasses import dataclass
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -24,6 +26,11 @@ logger = logging.getLogger(__name__)
 PREFIX = "plans/"
 # What a failing storage raises: botocore's own errors for S3, OSError for a disk or a socket.
 STORAGE_ERRORS = (BotoCoreError, ClientError, OSError)
+
+
+# Decoding a 12 MP photo takes ~100 MB for a fraction of a second (bench/photo.py): at most one
+# per core at a time in a process, so a burst of uploads cannot exhaust memory.
+_photo_slots = threading.BoundedSemaphore(os.cpu_count() or 2)
 
 
 class StorageUnavailable(Exception):
@@ -104,7 +111,8 @@ def keep_uploads(trajectory, uploads, user):
             outcome.refused.append(Refusal(upload.name, "too_large"))
             continue
         try:
-            normalised = pipeline.normalise(upload.read(), limits())
+            with _photo_slots:
+                normalised = pipeline.normalise(upload.read(), limits())
         except pipeline.PhotoRefused as refusal:
             logger.info("Refused plan photo %r: %s", upload.name, refusal)
             outcome.refused.append(Refusal(upload.name, refusal.reason))
