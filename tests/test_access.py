@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from basisjeugdhulp.accounts.access import POLICY, PUBLIC, SIGNED_IN, rule_for
+from basisjeugdhulp.accounts.access import POLICY, PUBLIC, SIGNED_IN, TOKEN, rule_for
 from basisjeugdhulp.accounts.roles import Role
 from tests import factories
 from tests.urlconf import SAMPLES, all_urls
@@ -30,6 +30,9 @@ def test_every_policy_entry_names_a_url():
 @pytest.mark.parametrize(("view_name", "path"), URLS, ids=[path for _name, path in URLS])
 def test_every_url_except_login_requires_authentication(client, db, view_name, path):
     response = client.get(path)
+    if rule_for(view_name) == TOKEN:  # an API: no login page, a refusal
+        assert response.status_code == 403
+        return
     if rule_for(view_name) == PUBLIC:
         assert view_name in {"login", "set_language"}
         return
@@ -42,7 +45,7 @@ def test_every_url_except_login_requires_authentication(client, db, view_name, p
 OWN_PAGES = [
     (name, path)
     for name, path in URLS
-    if not name.startswith("admin:") and name != "logout" and rule_for(name) != PUBLIC
+    if not name.startswith("admin:") and name != "logout" and rule_for(name) not in (PUBLIC, TOKEN)
 ]
 
 

@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 PUBLIC = "public"  # also without logging in
 SIGNED_IN = "signed in"  # any logged-in user, whatever their role
+TOKEN = "token"  # no session: the view itself requires a valid, unrevoked API token
 
 POLICY = {
     "login": PUBLIC,
@@ -51,7 +52,11 @@ POLICY = {
     "matching:rematch": {Role.TRIAGIST},
     "matching:caseload": {Role.TRIAGIST, Role.SECOND_READER},
     "matching:profile": {Role.PROFESSIONAL, Role.TRIAGIST, Role.SECOND_READER},
+    # The municipality's figures: aggregates only, protected small numbers (reporting/tables.py).
     "reporting:dashboard": {Role.MUNICIPALITY, Role.ADMINISTRATOR},
+    "reporting:export_csv": {Role.MUNICIPALITY, Role.ADMINISTRATOR},
+    "reporting:export_xlsx": {Role.MUNICIPALITY, Role.ADMINISTRATOR},
+    "reporting:api": TOKEN,
     "teams:administration": {Role.ADMINISTRATOR},
     # The Django admin checks is_staff and model permissions itself as well.
     "admin:*": {Role.ADMINISTRATOR},
@@ -72,6 +77,8 @@ def allows(user, view_name):
         return False
     if rule == PUBLIC:
         return True
+    if rule == TOKEN:
+        return False  # never through a session
     if not user.is_authenticated:
         return False
     return rule == SIGNED_IN or bool(roles_of(user) & rule)
@@ -92,7 +99,7 @@ class AccessPolicyMiddleware:
         if rule is None:
             logger.error("No access policy for view %r: refused.", view_name)
             return forbidden(request)
-        if rule == PUBLIC:
+        if rule in (PUBLIC, TOKEN):
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())

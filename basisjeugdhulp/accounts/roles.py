@@ -43,6 +43,8 @@ PERMISSIONS = {
             ("matching", "absence"),
             ("matching", "matchingweights"),
             ("matching", "educationfit"),
+            ("reporting", "lumpsum"),
+            ("reporting", "apiclient"),
             ("auth", "user"),
         )
         for action in ("add", "change", "delete", "view")

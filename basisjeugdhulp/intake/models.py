@@ -129,6 +129,9 @@ class Registration(models.Model):
     contacted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Working days from triage to first contact, kept when contact is recorded: the municipal
+    # median is then a plain SQL aggregate (holidays and closure days are not SQL).
+    contact_working_days = models.SmallIntegerField(null=True, blank=True, editable=False)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -198,6 +201,15 @@ class Registration(models.Model):
         if self.contact_due is None:
             return None
         return workdays.working_days_between(today, self.contact_due, closures)
+
+    def save(self, *args, **kwargs):
+        if self.contacted_on and self.triaged_on:
+            self.contact_working_days = workdays.working_days_between(
+                self.triaged_on, self.contacted_on, ClosureDay.objects.dates_from(self.triaged_on)
+            )
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "contact_working_days"}
+        super().save(*args, **kwargs)
 
     def contact_was_late(self):
         return bool(self.contacted_on and self.contact_due and self.contacted_on > self.contact_due)
