@@ -142,6 +142,11 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["team", "status", "contact_due"], name="queue_by_due_date"),
             models.Index(fields=["team", "status", "contacted_on"], name="queue_by_contact_date"),
+            # The municipal figures select a period on each of these dates (reporting/figures.py).
+            models.Index(fields=["received_on"], name="figures_by_received"),
+            models.Index(fields=["triaged_on"], name="figures_by_triaged"),
+            models.Index(fields=["contact_due"], name="figures_by_due"),
+            models.Index(fields=["contacted_on"], name="figures_by_contacted"),
         ]
 
     def __str__(self):

@@ -86,6 +86,10 @@ class Trajectory(models.Model):
 
     class Meta:
         ordering = ["-started_on"]
+        indexes = [
+            models.Index(fields=["started_on"], name="figures_by_start"),
+            models.Index(fields=["ended_on"], name="figures_by_end"),
+        ]
         verbose_name = _("trajectory")
         verbose_name_plural = _("trajectories")
 
