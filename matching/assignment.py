@@ -23,7 +23,8 @@ def assign(trajectory, lead, by, *, duo=None, override_reason=""):
     if duo is not None:
         Match.objects.create(trajectory=trajectory, professional=duo, role=MatchRole.DUO, assigned_by=by)
     trajectory.lead, trajectory.duo = lead, duo
-    trajectory.save(update_fields=["lead", "duo"])
+    trajectory.first_matched_on = trajectory.first_matched_on or timezone.localdate()
+    trajectory.save(update_fields=["lead", "duo", "first_matched_on"])
 
 
 @transaction.atomic

@@ -317,3 +317,33 @@ def test_the_municipality_reaches_nothing_personal_on_any_url(client, personas, 
         if response.status_code == 200:
             reached.append(name)
     assert sorted(reached) == ["password_change", "password_change_done", "reporting:dashboard", "reporting:export_csv", "reporting:export_xlsx"]
+
+
+def test_a_change_in_the_register_shows_in_the_next_figures(client, personas, september, token):
+    """The monthly facts are counted again for the months a change touches."""
+    first = september[0]
+    build_small_team(personas, september)
+    code = september[2]
+    before = values(api(client, token, periode=code).json(), "teams")[1][3]
+    assert before == 9
+    running = factories.trajectory(personas.team, received_on=first - timedelta(days=40))
+    Trajectory.objects.filter(pk=running.pk).update(started_on=first - timedelta(days=30))
+    running.refresh_from_db()
+    running.close(first + timedelta(days=10), "moved", Decimal("1.5"))  # through the model: signals
+    after = api(client, token, periode=code).json()
+    assert values(after, "teams")[1][3] == 10
+    assert values(after, "end_reasons")[0]["Verhuisd"] == ["<5"]
+
+
+def test_the_nightly_rebuild_counts_every_month_again(client, personas, september, token):
+    from django.core.management import call_command
+
+    build_small_team(personas, september)
+    api(client, token, periode=september[2])
+    # A bulk update bypasses the signals: the nightly rebuild picks it up.
+    Trajectory.objects.filter(registration__team=personas.other_team).update(end_reason="moved")
+    out = io.StringIO()
+    call_command("rebuild_figures", stdout=out)
+    assert "month(s)" in out.getvalue()
+    reasons = values(api(client, token, periode=september[2]).json(), "end_reasons")[0]
+    assert reasons["Verhuisd"] == ["<5"]

@@ -6,3 +6,6 @@ class ReportingConfig(AppConfig):
     name = "basisjeugdhulp.reporting"
     label = "reporting"
     verbose_name = _("Figures for the municipality")
+
+    def ready(self):
+        from basisjeugdhulp.reporting import signals  # noqa: F401

@@ -80,3 +80,31 @@ class ApiClient(models.Model):
     def revoke(self):
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])
+
+
+class MonthFigure(models.Model):
+    """One pre-counted fact of one month: e.g. 12 aanmeldingen via school for team X, product Y.
+
+    The dashboard sums these instead of counting a million trajectories on every request
+    (reporting/monthly.py builds them from the register; nothing personal is in them).
+    """
+
+    month = models.DateField()  # the first day of the month
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    product = models.CharField(max_length=20, blank=True)
+    measure = models.CharField(max_length=20)
+    key = models.CharField(max_length=20, blank=True)
+    n = models.IntegerField(default=0)
+    amount = models.FloatField(default=0)  # a sum that goes with n: hours, days
+    amount2 = models.FloatField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["measure", "month"], name="month_figures")]
+
+
+class FigureMonth(models.Model):
+    """Which months have their MonthFigures built, and which changed since (dirty)."""
+
+    month = models.DateField(primary_key=True)
+    built_on = models.DateField()
+    dirty = models.BooleanField(default=False)

@@ -75,6 +75,8 @@ class Trajectory(models.Model):
         related_name="duo_trajectories",
         verbose_name=_("duo partner"),
     )
+    # The day the family first got a lead professional: the base of the re-match rate.
+    first_matched_on = models.DateField(null=True, blank=True, editable=False)
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("end reason"), max_length=20, choices=EndReason.choices, blank=True)
