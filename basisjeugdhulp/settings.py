@@ -143,6 +143,9 @@ PLAN_PHOTO_MAX_PIXELS = envint("PLAN_PHOTO_MAX_PIXELS", 60_000_000)
 PLAN_PHOTO_LONG_SIDE = envint("PLAN_PHOTO_LONG_SIDE", 2400)
 PLAN_PHOTO_THUMBNAIL_SIDE = envint("PLAN_PHOTO_THUMBNAIL_SIDE", 320)
 PLAN_PHOTO_QUALITY = envint("PLAN_PHOTO_QUALITY", 85)
+# The municipality's figures: a count of fewer families than this shows "<5" (reporting/tables.py).
+REPORT_MIN_CELL = envint("REPORT_MIN_CELL", 5)
+
 PLAN_PHOTO_MAX_FILES = 10  # per upload; parts over 2.5 MB spool to a temporary file
 
 STORAGES = {

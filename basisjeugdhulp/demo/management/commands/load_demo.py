@@ -9,6 +9,7 @@ from django.utils import timezone
 from basisjeugdhulp.demo import city
 from basisjeugdhulp.demo import families as demo_families
 from basisjeugdhulp.demo import plan_sheets
+from basisjeugdhulp.reporting.models import LumpSum
 from basisjeugdhulp.teams.models import Team
 from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Absence, Professional
@@ -88,6 +89,11 @@ class Command(BaseCommand):
                 families += demo_families.load(
                     team, district_number, triagist, lead, colleagues[0].user, today
                 )
+
+        # This year's lump sum, so the municipality's page shows hours against a budget.
+        LumpSum.objects.get_or_create(
+            year=timezone.localdate().year, defaults={"budget": 9_500_000, "hourly_cost": 95}
+        )
 
         # The demo professional's started families have a photo of their A3 plan (after the
         # transaction: photo objects are stored first, rows after, as in the register itself).
