@@ -27,5 +27,6 @@ urlpatterns = [
     path("matching/", include("matching.urls")),
     path("cijfers/", include("basisjeugdhulp.reporting.urls")),
     path("beheer/", include("basisjeugdhulp.teams.urls")),
+    path("beheer/toegangslog/", include("basisjeugdhulp.audit.urls")),
     path("beheer/admin/", admin.site.urls),
 ]

@@ -58,6 +58,9 @@ POLICY = {
     "reporting:export_xlsx": {Role.MUNICIPALITY, Role.ADMINISTRATOR},
     "reporting:api": TOKEN,
     "teams:administration": {Role.ADMINISTRATOR},
+    # The access log (NEN 7513): the beheerder, as privacy officer, searches it.
+    "audit:log": {Role.ADMINISTRATOR},
+    "audit:family": {Role.ADMINISTRATOR},
     # The Django admin checks is_staff and model permissions itself as well.
     "admin:*": {Role.ADMINISTRATOR},
 }

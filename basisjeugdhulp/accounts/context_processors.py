@@ -13,6 +13,7 @@ NAVIGATION = (
     ("matching:profile", _("My profile")),
     ("reporting:dashboard", _("Figures")),
     ("teams:administration", _("Administration")),
+    ("audit:log", _("Access log")),
 )
 
 

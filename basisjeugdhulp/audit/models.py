@@ -23,6 +23,20 @@ class Action(models.TextChoices):
     VIEW_THUMBNAIL = "view_thumbnail", _("Viewed a plan photo's thumbnail")
     UPLOAD_PHOTO = "upload_photo", _("Added a plan photo")
     CLOSE = "close", _("Closed the trajectory")
+    EXPORT = "export", _("Exported figures")
+    SEARCH_LOG = "search_log", _("Searched the access log")
+
+
+class AppendOnly(Exception):
+    """The access log is never changed or emptied through the application."""
+
+
+class AccessEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("the access log is append-only")
+
+    def delete(self):
+        raise AppendOnly("the access log is append-only")
 
 
 class AccessEvent(models.Model):
@@ -32,17 +46,30 @@ class AccessEvent(models.Model):
     )
     roles = models.CharField(max_length=100)
     action = models.CharField(max_length=20, choices=Action.choices)
-    family = models.UUIDField(db_index=True, help_text=_("The public id of the aanmelding."))
+    family = models.UUIDField(
+        null=True, blank=True, db_index=True,
+        help_text=_("The public id of the aanmelding; empty for an export or a search."),
+    )
     subject = models.UUIDField(
         null=True, blank=True, help_text=_("The public id of the object within the file, e.g. a photo.")
     )
     client_address = models.GenericIPAddressField(null=True)
     user_agent = models.CharField(max_length=200, blank=True)
 
+    objects = AccessEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at"]
         verbose_name = _("access event")
         verbose_name_plural = _("access events")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnly("the access log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("the access log is append-only")
 
     @classmethod
     def record(cls, request, action, registration, subject=None):
@@ -51,7 +78,7 @@ class AccessEvent(models.Model):
             user=request.user,
             roles=",".join(sorted(role.value for role in roles_of(request.user))),
             action=action,
-            family=registration.public_id,
+            family=registration.public_id if registration is not None else None,
             client_address=request.META.get("REMOTE_ADDR"),
             user_agent=request.headers.get("user-agent", "")[:200],
         )

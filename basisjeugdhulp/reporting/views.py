@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake.routes import Product
 from basisjeugdhulp.reporting import charts, exports, figures
 from basisjeugdhulp.reporting.forms import FigureFilter
@@ -68,6 +69,7 @@ def export(request, fmt):
         return render(request, "reporting/dashboard.html", {"form": form}, status=400)
     scope = form.scope()
     tables = figures.report(scope)
+    AccessEvent.record(request, Action.EXPORT, None)
     if fmt == "csv":
         response = HttpResponse(exports.as_csv(scope, tables, _headings()), content_type="text/csv; charset=utf-8")
     else:

@@ -1,0 +1,79 @@
+"""The access log (NEN 7513): append-only, searchable by the beheerder, per family."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from basisjeugdhulp.audit.models import AccessEvent, Action, AppendOnly
+from tests import factories
+
+
+@pytest.fixture
+def looked_at(client, personas):
+    case = factories.registration(personas.team, "awaiting_contact", family_label="Gezin Jansen")
+    client.force_login(personas.triagist)
+    client.get(reverse("intake:registration", args=[case.public_id]))
+    client.force_login(personas.professional)
+    client.get(reverse("intake:registration", args=[case.public_id]))
+    return case
+
+
+def test_the_application_cannot_change_or_remove_an_entry(looked_at):
+    event = AccessEvent.objects.first()
+    event.action = Action.CREATE
+    with pytest.raises(AppendOnly):
+        event.save()
+    with pytest.raises(AppendOnly):
+        event.delete()
+    with pytest.raises(AppendOnly):
+        AccessEvent.objects.filter(pk=event.pk).update(action=Action.CREATE)
+    with pytest.raises(AppendOnly):
+        AccessEvent.objects.all().delete()
+    assert AccessEvent.objects.count() == 2
+
+
+def test_on_postgresql_the_database_refuses_it_too(looked_at):
+    if connection.vendor != "postgresql":
+        from tests.conftest import need
+
+        need(False, "DATABASE_URL does not point to PostgreSQL")
+    for sql in ("UPDATE audit_accessevent SET action = 'create'", "DELETE FROM audit_accessevent"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+    assert AccessEvent.objects.count() == 2
+
+
+def test_the_beheerder_finds_who_looked_at_a_family(client, personas, looked_at):
+    client.force_login(personas.administrator)
+    page = client.get(reverse("audit:log"), {"family": str(looked_at.public_id)}).text
+    assert "Alice" in page and "Bob" in page
+    assert page.count("Dossier van het gezin ingezien") == 2
+    only_bob = client.get(reverse("audit:log"), {"user": "bob"}).text
+    assert "Bob" in only_bob and ">Alice<" not in only_bob
+    listing = client.get(reverse("audit:family", args=[looked_at.public_id])).text
+    assert "Alice" in listing and "Bob" in listing
+    assert "Gezin Jansen" not in listing  # the log, not the file
+    # The searches themselves are logged.
+    assert AccessEvent.objects.filter(action=Action.SEARCH_LOG, user=personas.administrator).count() == 3
+
+
+def test_a_bad_search_gets_a_dutch_message(client, personas):
+    client.force_login(personas.administrator)
+    page = client.get(reverse("audit:log"), {"user": "niemand", "start": "2026-10-10", "end": "2026-10-01"}).text
+    assert "Deze gebruiker bestaat niet." in page
+    page = client.get(reverse("audit:log"), {"family": "geen-nummer"}).text
+    assert "Vul het nummer van de aanmelding in" in page
+
+
+def test_only_the_beheerder_reads_the_log(client, personas):
+    for user in (personas.triagist, personas.professional, personas.second_reader, personas.analyst):
+        client.force_login(user)
+        assert client.get(reverse("audit:log")).status_code == 403
+
+
+def test_an_export_is_logged(client, personas):
+    client.force_login(personas.analyst)
+    client.get(reverse("reporting:export_csv"))
+    event = AccessEvent.objects.get(action=Action.EXPORT)
+    assert event.user == personas.analyst and event.family is None
