@@ -76,3 +76,21 @@ def test_after_login_the_user_returns_to_the_page_asked_for(client, personas):
         login_url, {"username": "gemma", "password": PASSWORD, "next": reverse("reporting:dashboard")}
     )
     assert response["Location"] == reverse("reporting:dashboard")
+
+
+def test_an_idle_session_ends_with_a_dutch_notice(client, personas, settings):
+    from django.contrib.sessions.models import Session
+    from django.urls import reverse
+
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    client.force_login(personas.triagist)
+    assert client.get(reverse("intake:queue")).status_code == 200
+    Session.objects.all().delete()  # what 30 minutes without use does to it
+    response = client.get(reverse("intake:queue"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login") + "?next=/triage/&verlopen=1"
+    page = client.get(response["Location"]).text
+    assert "U bent afgemeld na 30 minuten zonder gebruik" in page
+    # A first visit, without any session, gets no such notice.
+    client.cookies.clear()
+    assert "verlopen" not in client.get(reverse("intake:queue"))["Location"]

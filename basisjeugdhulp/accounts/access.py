@@ -8,6 +8,7 @@ is decided by the querysets the view looks them up through (``Model.objects.visi
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.template.response import TemplateResponse
 
@@ -105,10 +106,20 @@ class AccessPolicyMiddleware:
         if rule in (PUBLIC, TOKEN):
             return None
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return self._to_login(request)
         if allows(request.user, view_name):
             return None
         return forbidden(request)
+
+
+    @staticmethod
+    def _to_login(request):
+        """To the login page; with a Dutch notice when a session cookie came along, i.e. the
+        session ran out (idle too long on a shared tablet) rather than never existed."""
+        response = redirect_to_login(request.get_full_path())
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            response["Location"] += "&verlopen=1"
+        return response
 
 
 def forbidden(request):

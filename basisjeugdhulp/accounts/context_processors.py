@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,7 @@ NAVIGATION = (
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"navigation": [], "user_roles": []}
+        return {"navigation": [], "user_roles": [], "idle_minutes": settings.SESSION_COOKIE_AGE // 60}
     current = request.resolver_match.view_name if request.resolver_match else None
     items = [
         {"url": reverse(name), "label": label, "current": name == current}
