@@ -6,6 +6,7 @@ object storage, secret key and host names required: a missing one stops the star
 variable's name. All variables are documented in docs/configuration.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "basisjeugdhulp.accounts",
     "basisjeugdhulp.teams",
     "basisjeugdhulp.intake",
@@ -62,7 +64,22 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "basisjeugdhulp.accounts.access.AccessPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+
+# Repeated failed logins lock that username from that client for a while (django-axes): a
+# shared tablet is not locked for everyone by one person's typos, and nobody elsewhere can lock
+# a colleague out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "basisjeugdhulp.urls"
 WSGI_APPLICATION = "basisjeugdhulp.wsgi.application"

@@ -94,3 +94,24 @@ def test_an_idle_session_ends_with_a_dutch_notice(client, personas, settings):
     # A first visit, without any session, gets no such notice.
     client.cookies.clear()
     assert "verlopen" not in client.get(reverse("intake:queue"))["Location"]
+
+
+def test_repeated_wrong_passwords_lock_that_account_on_that_device(client, personas):
+    from django.urls import reverse
+
+    for _attempt in range(4):
+        response = client.post(reverse("login"), {"username": "alice", "password": "fout"})
+        assert response.status_code == 200
+    response = client.post(reverse("login"), {"username": "alice", "password": "fout"})
+    assert response.status_code == 429
+    assert "Dit account is op dit apparaat geblokkeerd" in response.text
+    # Even the right password waits for the cool-off now.
+    locked = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert locked.status_code == 429
+    # A colleague on the same tablet still logs in.
+    assert client.post(reverse("login"), {"username": "bob", "password": PASSWORD}).status_code == 302
+    # From another device alice is not locked out by someone else's guesses.
+    from django.test import Client
+
+    elsewhere = Client(REMOTE_ADDR="10.1.2.3")
+    assert elsewhere.post(reverse("login"), {"username": "alice", "password": PASSWORD}).status_code == 302

@@ -21,7 +21,12 @@ NAVIGATION = (
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"navigation": [], "user_roles": [], "idle_minutes": settings.SESSION_COOKIE_AGE // 60}
+        return {
+            "navigation": [],
+            "user_roles": [],
+            "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+            "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        }
     current = request.resolver_match.view_name if request.resolver_match else None
     items = [
         {"url": reverse(name), "label": label, "current": name == current}

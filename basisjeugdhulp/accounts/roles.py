@@ -45,6 +45,7 @@ PERMISSIONS = {
             ("matching", "educationfit"),
             ("reporting", "lumpsum"),
             ("reporting", "apiclient"),
+            ("axes", "accessattempt"),  # unlock a locked account
             ("auth", "user"),
         )
         for action in ("add", "change", "delete", "view")
