@@ -324,7 +324,7 @@ def test_closing_records_hours_once_and_makes_the_trajectory_read_only(bob, jour
     [
         ({"ended_on": "start-1", "end_reason": "goal", "hours_per_week": "2"}, "De einddatum kan niet voor de start liggen"),
         ({"ended_on": "tomorrow", "end_reason": "goal", "hours_per_week": "2"}, "De einddatum kan niet in de toekomst liggen."),
-        ({"ended_on": "today", "end_reason": "goal", "hours_per_week": "2,3"}, "Gebruik kwartieren: ,25, ,5 of ,75."),
+        ({"ended_on": "today", "end_reason": "goal", "hours_per_week": "2,3"}, "Gebruik hele kwartieren, bijvoorbeeld 2,25, 2,5 of 2,75."),
         ({"ended_on": "today", "end_reason": "goal", "hours_per_week": "0"}, "Minstens een kwartier (0,25) per week."),
         ({"ended_on": "today", "end_reason": "goal", "hours_per_week": "41"}, "Hoogstens 40 uur per week."),
         ({"ended_on": "today", "end_reason": "goal", "hours_per_week": "twee"}, "Vul een aantal uren in, bijvoorbeeld 2,5."),

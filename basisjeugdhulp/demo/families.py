@@ -92,7 +92,7 @@ def _move_to(case, state, product, triagist, professional, colleague, today):
     if state in ("due_today", "due_soon", "due_later", "overdue", "contacted", "contacted_late"):
         case.route_to_basic(product, triagist, case.received_on)
     if state in ("contacted", "contacted_late"):
-        case.contacted_on = case.contact_due if state == "contacted" else today
+        case.contacted_on = min(case.contact_due, today) if state == "contacted" else today
         case.contact_mode = ContactMode.HOME_VISIT
         case.contact_late_reason = "Gezin was twee weken op vakantie." if state == "contacted_late" else ""
         case.contacted_by = professional.user

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -189,7 +190,7 @@ def triage(request, public_id):
             messages.success(
                 request,
                 _("Routed to basis jeugdhulp. First contact by %(date)s at the latest.")
-                % {"date": registration.contact_due.strftime("%d-%m-%Y")},
+                % {"date": date_format(registration.contact_due, "l j F")},
             )
         elif route == Route.SPECIALIST:
             registration.route = Route.SPECIALIST

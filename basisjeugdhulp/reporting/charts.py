@@ -3,7 +3,7 @@
 
 from django.utils.formats import number_format
 
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 40, 30, 16
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 64, 30, 16
 
 
 def _scale(values, floor=1.0):
@@ -28,7 +28,7 @@ def bars(labels, cells):
             "protected": bool(cell.protected),
         })
     return {"items": items, "width": WIDTH, "height": HEIGHT, "axis_y": HEIGHT - BOTTOM,
-            "top": number_format(top, 0), "top_y": TOP, "left": LEFT}
+            "top": number_format(top, 0, force_grouping=True), "top_y": TOP, "left": LEFT}
 
 
 def line(labels, cells, *, fixed_top=None, reference=None):
@@ -52,7 +52,7 @@ def line(labels, cells, *, fixed_top=None, reference=None):
     if current:
         segments.append(current)
     chart = {"points": points, "segments": [" ".join(s) for s in segments], "width": WIDTH, "height": HEIGHT,
-             "axis_y": HEIGHT - BOTTOM, "top": number_format(top, 0), "top_y": TOP, "left": LEFT}
+             "axis_y": HEIGHT - BOTTOM, "top": number_format(top, 0, force_grouping=True), "top_y": TOP, "left": LEFT}
     if reference:
         chart["reference"] = " ".join(
             f"{round(LEFT + i * step + step / 2, 1)},{round(HEIGHT - BOTTOM - v * unit, 1)}" for i, v in enumerate(reference)

@@ -184,6 +184,7 @@ def per_product(facts):
     table = Table(
         "products", _("Closed trajectories per product"),
         [_("Closed"), _("Average hours per week"), _("Average duration (weeks)")], rows, total=total,
+        note=_("Every product, whatever the product filter: a product's figures next to the others."),
     )
     return protect(table)
 
@@ -242,7 +243,10 @@ def per_team(scope):
         "teams", _("Per team"),
         [_("Aanmeldingen"), _("Triaged"), _("Active at the end"), _("Closed"), _("HBO professionals"), _("MBO professionals")],
         rows, total=total,
-        note=_("Professionals are counted, never named; they are staff, not families, and are not protected."),
+        note=_(
+            "Every team, whatever the team filter. Professionals are counted, never named; they are "
+            "staff, not families, and are not protected."
+        ),
     )
     return protect(table)
 

@@ -17,7 +17,7 @@ from basisjeugdhulp.reporting.tables import Cell
 
 def _charts(tables, lump):
     trend = tables["trend"]
-    months = [date_format(date.fromisoformat(row.key + "-01"), "M") for row in trend.rows]
+    months = [date_format(date.fromisoformat(row.key + "-01"), "b") for row in trend.rows]
     products = tables["products"]
     result = {
         "received": charts.bars(months, trend.column(0)),
@@ -25,7 +25,7 @@ def _charts(tables, lump):
         "hours": charts.bars([row.label for row in products.rows], products.column(1)),
     }
     if lump["points"]:
-        labels = [date_format(date(lump["year"], m, 1), "M") for m, _h in lump["points"]]
+        labels = [date_format(date(lump["year"], m, 1), "b") for m, _h in lump["points"]]
         used = [Cell(hours, "decimal") for _m, hours in lump["points"]]
         reference = None
         if lump["budget_hours"]:

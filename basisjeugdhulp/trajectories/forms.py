@@ -38,7 +38,7 @@ class CloseForm(forms.Form):
             "invalid": _("Enter a number of hours, e.g. 2.5."),
             "min_value": _("At least a quarter of an hour (0.25) per week."),
             "max_value": _("At most 40 hours per week."),
-            "max_decimal_places": _("Use quarters of an hour: .25, .5 or .75."),
+            "max_decimal_places": _("Use whole quarters of an hour, e.g. 2.25, 2.5 or 2.75."),
             "max_digits": _("At most 40 hours per week."),
         },
     )
@@ -62,5 +62,5 @@ class CloseForm(forms.Form):
     def clean_hours_per_week(self):
         hours = self.cleaned_data["hours_per_week"]
         if hours % QUARTER:
-            raise forms.ValidationError(_("Use quarters of an hour: .25, .5 or .75."))
+            raise forms.ValidationError(_("Use whole quarters of an hour, e.g. 2.25, 2.5 or 2.75."))
         return hours
