@@ -163,6 +163,10 @@ PLAN_PHOTO_QUALITY = envint("PLAN_PHOTO_QUALITY", 85)
 # The municipality's figures: a count of fewer families than this shows "<5" (reporting/tables.py).
 REPORT_MIN_CELL = envint("REPORT_MIN_CELL", 5)
 
+# Jeugdwet art. 7.3.8: a file is kept twenty years (from the end of the help), then destroyed
+# by `manage.py destroy_expired_files` / the task intake.tasks.destroy_expired_files, daily.
+RETENTION_YEARS = envint("RETENTION_YEARS", 20)
+
 PLAN_PHOTO_MAX_FILES = 10  # per upload; parts over 2.5 MB spool to a temporary file
 
 STORAGES = {

@@ -62,6 +62,7 @@ POLICY = {
     # The access log (NEN 7513): the beheerder, as privacy officer, searches it.
     "audit:log": {Role.ADMINISTRATOR},
     "audit:family": {Role.ADMINISTRATOR},
+    "audit:destroy": {Role.ADMINISTRATOR},
     # The Django admin checks is_staff and model permissions itself as well.
     "admin:*": {Role.ADMINISTRATOR},
 }

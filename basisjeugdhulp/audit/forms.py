@@ -23,3 +23,19 @@ class LogSearch(forms.Form):
         if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
             raise forms.ValidationError(_("The end of the period lies before its start."))
         return cleaned
+
+
+class DestroyForm(forms.Form):
+    """Destroying a file on the family's request cannot be undone: type the word to confirm."""
+
+    WORD = "VERNIETIGEN"
+
+    confirm = forms.CharField(
+        label=_("Type VERNIETIGEN to destroy this file"), max_length=20,
+        error_messages={"required": _("Type VERNIETIGEN to confirm.")},
+    )
+
+    def clean_confirm(self):
+        if self.cleaned_data["confirm"].strip().upper() != self.WORD:
+            raise forms.ValidationError(_("Type VERNIETIGEN to confirm."))
+        return self.WORD

@@ -24,6 +24,7 @@ class Action(models.TextChoices):
     UPLOAD_PHOTO = "upload_photo", _("Added a plan photo")
     CLOSE = "close", _("Closed the trajectory")
     EXPORT = "export", _("Exported figures")
+    DESTROY = "destroy", _("Destroyed the family's file")
     SEARCH_LOG = "search_log", _("Searched the access log")
 
 
@@ -72,13 +73,15 @@ class AccessEvent(models.Model):
         raise AppendOnly("the access log is append-only")
 
     @classmethod
-    def record(cls, request, action, registration, subject=None):
+    def record(cls, request, action, registration, subject=None, *, user=None):
+        """One entry for a request; without a request (a scheduled job) for `user`."""
+        user = user or request.user
         return cls.objects.create(
             subject=getattr(subject, "public_id", subject),
-            user=request.user,
-            roles=",".join(sorted(role.value for role in roles_of(request.user))),
+            user=user,
+            roles=",".join(sorted(role.value for role in roles_of(user))) if request else "",
             action=action,
             family=registration.public_id if registration is not None else None,
-            client_address=request.META.get("REMOTE_ADDR"),
-            user_agent=request.headers.get("user-agent", "")[:200],
+            client_address=request.META.get("REMOTE_ADDR") if request else None,
+            user_agent=request.headers.get("user-agent", "")[:200] if request else "",
         )

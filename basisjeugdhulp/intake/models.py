@@ -57,7 +57,7 @@ class RegistrationQuerySet(models.QuerySet):
         from matching.models import Professional
 
         teams = Professional.objects.filter(user=user, active=True).values("team_id")
-        return self.filter(team_id__in=teams)
+        return self.filter(team_id__in=teams, destroyed_at=None)
 
     def awaiting_contact(self):
         return self.filter(status=Status.AWAITING_CONTACT)
@@ -129,6 +129,10 @@ class Registration(models.Model):
     contacted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Destroyed on request or after the retention period (intake/destruction.py): the personal
+    # data is gone, the anonymous facts the municipal figures rest on remain.
+    destroyed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     # Working days from triage to first contact, kept when contact is recorded: the municipal
     # median is then a plain SQL aggregate (holidays and closure days are not SQL).
     contact_working_days = models.SmallIntegerField(null=True, blank=True, editable=False)

@@ -20,8 +20,8 @@ class TrajectoryQuerySet(models.QuerySet):
         return self.filter(ended_on=None)
 
     def of_professional(self, user):
-        """The trajectories the user leads or is duo partner on."""
-        return self.filter(models.Q(lead__user=user) | models.Q(duo__user=user))
+        """The trajectories the user leads or is duo partner on (not of a destroyed file)."""
+        return self.filter(models.Q(lead__user=user) | models.Q(duo__user=user), registration__destroyed_at=None)
 
     def visible_to(self, user):
         """The trajectories whose file the user may open: their own families (lead or duo),
@@ -33,7 +33,7 @@ class TrajectoryQuerySet(models.QuerySet):
         if Role.TRIAGIST in roles_of(user):
             teams = Professional.objects.filter(user=user, active=True).values("team_id")
             mine |= models.Q(registration__team_id__in=teams)
-        return self.filter(mine)
+        return self.filter(mine, registration__destroyed_at=None)
 
     def with_plan_summary(self):
         """Annotate the number of plan photos and the date of the last one (one query)."""
