@@ -30,3 +30,6 @@ urlpatterns = [
     path("beheer/toegangslog/", include("basisjeugdhulp.audit.urls")),
     path("beheer/admin/", admin.site.urls),
 ]
+
+# A database outage answers 503 with a Dutch page instead of a 500 (accounts/errors.py).
+handler500 = "basisjeugdhulp.accounts.errors.server_error"

@@ -85,10 +85,21 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 "${run_as_pg[@]}" "$pg_bin/initdb" -D "$work/pg/data" -U postgres --auth=trust -E UTF8 \
   --locale=C.UTF-8 >"$work/pg/initdb.log" 2>&1 || { cat "$work/pg/initdb.log" >&2; exit 1; }
-"${run_as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -t 60 \
-  -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  start >/dev/null || { cat "$work/pg/server.log" >&2; exit 1; }
+# One script starts and stops it, so a fault test can stop the real server and start it again.
+cat >"$work/pg-control.sh" <<SCRIPT
+#!/usr/bin/env bash
+# Usage: pg-control.sh start|stop — the throwaway PostgreSQL of this run.
+set -euo pipefail
+case "\$1" in
+  start) ${run_as_pg[*]} "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -t 60 \\
+           -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start ;;
+  stop)  ${run_as_pg[*]} "$pg_bin/pg_ctl" -D "$work/pg/data" -m fast -w -t 60 stop ;;
+esac
+SCRIPT
+chmod 755 "$work/pg-control.sh"
+"$work/pg-control.sh" start >/dev/null || { cat "$work/pg/server.log" >&2; exit 1; }
 pg_started=1
+export TEST_PG_CONTROL="$work/pg-control.sh"
 echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port"
 
 mkdir -p "$work/s3"
