@@ -45,16 +45,13 @@ export CHROMIUM="$(find_chromium)"
 # --- A throwaway folder, and the services in it. ---------------------------------------------
 work="$(mktemp -d "${TMPDIR:-/tmp}/basisjeugdhulp-test.XXXXXX")"
 chmod 755 "$work"
-weed_pid=""
+weed_started=""
 pg_started=""
 run_as_pg=()
 cleanup() {
   local rc=$?
-  if [ -n "$weed_pid" ] && kill -0 "$weed_pid" 2>/dev/null; then
-    # SeaweedFS stops slowly on SIGTERM; give it a few seconds, then kill it.
-    kill -TERM "$weed_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$weed_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$weed_pid" 2>/dev/null || true
+  if [ -n "$weed_started" ]; then
+    "$work/s3-control.sh" stop || true
   fi
   if [ -n "$pg_started" ]; then
     "${run_as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null 2>&1 || true
@@ -109,15 +106,39 @@ cat >"$work/s3.json" <<JSON
 {"identities": [{"name": "register", "credentials": [{"accessKey": "$S3_ACCESS_KEY_ID",
   "secretKey": "$S3_SECRET_ACCESS_KEY"}], "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}
 JSON
-(cd "$work/s3" && exec "$root/.venv/bin/weed" server -dir="$work/s3" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
-  -master.port="$master_port" -master.port.grpc="$master_grpc" \
-  -volume.port="$volume_port" -volume.port.grpc="$volume_grpc" -volume.max=0 \
-  -master.volumeSizeLimitMB=64 \
-  -filer.port="$filer_port" -filer.port.grpc="$filer_grpc" \
-  -s3 -s3.port="$s3_port" -s3.port.grpc="$s3_grpc" -s3.port.iceberg=0 -s3.port.lance=0 \
-  -s3.config="$work/s3.json" >"$work/s3.log" 2>&1) &
-weed_pid=$!
-disown "$weed_pid"  # stopped by cleanup; no job-control chatter when it is killed
+# One script starts and stops it (its pid in weed.pid), so a fault test can stop the real S3
+# server and start it again; the data stays in its folder.
+cat >"$work/s3-control.sh" <<SCRIPT
+#!/usr/bin/env bash
+# Usage: s3-control.sh start|stop — the SeaweedFS S3 server of this run.
+set -uo pipefail
+pidfile="$work/weed.pid"
+case "\$1" in
+  start)
+    (cd "$work/s3" && exec "$root/.venv/bin/weed" server -dir="$work/s3" -ip=127.0.0.1 -ip.bind=127.0.0.1 \\
+      -master.port="$master_port" -master.port.grpc="$master_grpc" \\
+      -volume.port="$volume_port" -volume.port.grpc="$volume_grpc" -volume.max=0 \\
+      -master.volumeSizeLimitMB=64 \\
+      -filer.port="$filer_port" -filer.port.grpc="$filer_grpc" \\
+      -s3 -s3.port="$s3_port" -s3.port.grpc="$s3_grpc" -s3.port.iceberg=0 -s3.port.lance=0 \\
+      -s3.config="$work/s3.json" >>"$work/s3.log" 2>&1) </dev/null &
+    echo \$! >"\$pidfile"
+    ;;
+  stop)
+    pid=\$(cat "\$pidfile" 2>/dev/null) || exit 0
+    # SeaweedFS stops slowly on SIGTERM; give it a few seconds, then kill it.
+    kill -TERM "\$pid" 2>/dev/null || exit 0
+    for _ in \$(seq 1 50); do kill -0 "\$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "\$pid" 2>/dev/null
+    rm -f "\$pidfile"
+    ;;
+esac
+exit 0
+SCRIPT
+chmod 755 "$work/s3-control.sh"
+"$work/s3-control.sh" start
+weed_started=1
+export TEST_S3_CONTROL="$work/s3-control.sh"
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/register"
 export S3_ENDPOINT_URL="http://127.0.0.1:$s3_port"
