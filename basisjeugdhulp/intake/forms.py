@@ -23,6 +23,16 @@ class CategoryChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.get_code_display()
 
+    def _check_values(self, value):
+        # Django lets a number too large for the database through to the query (OverflowError
+        # on SQLite, DataError on PostgreSQL); a category id is a small number.
+        for item in value:
+            if not str(item).isdigit() or len(str(item)) > 9:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)
+
 
 class RegistrationForm(forms.ModelForm):
     submission_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
