@@ -314,7 +314,7 @@ def test_closing_records_hours_once_and_makes_the_trajectory_read_only(bob, jour
     assert upload(bob, journey, photo_file()).status_code == 403
     assert "Gezin Mulder" not in bob.get(reverse("trajectories:mine")).text.split("Wacht op eerste contact")[0]
     again = close(bob, journey, ended_on=today.isoformat(), end_reason="moved", hours_per_week="3")
-    assert again.status_code == 302
+    assert again.status_code == 409
     journey.refresh_from_db()
     assert journey.end_reason == "goal"
 
@@ -359,3 +359,20 @@ def test_only_the_familys_professionals_close(client, personas, journey):
     assert response.status_code == 403
     journey.refresh_from_db()
     assert journey.ended_on is None
+
+
+def test_lead_and_duo_closing_at_once_the_second_is_told_and_keeps_their_input(client, personas, journey):
+    from matching.models import Professional
+
+    duo = Professional.objects.get(user=personas.triagist)  # alice is HBO, bob (lead) MBO
+    Trajectory.objects.filter(pk=journey.pk).update(duo=duo)
+    today = timezone.localdate().isoformat()
+    client.force_login(personas.professional)
+    assert close(client, journey, ended_on=today, end_reason="goal", hours_per_week="2").status_code == 302
+    client.force_login(personas.triagist)
+    response = close(client, journey, ended_on=today, end_reason="moved", hours_per_week="3,5")
+    assert response.status_code == 409
+    assert "Intussen heeft Bob dit traject afgesloten" in response.text and "doel bereikt" in response.text
+    assert "3,5" in response.text
+    journey.refresh_from_db()
+    assert journey.end_reason == "goal" and str(journey.hours_per_week) == "2.00"

@@ -232,3 +232,21 @@ def test_closure_days_move_the_deadlines_of_families_not_yet_contacted(db, perso
     closed.delete()
     waiting.refresh_from_db()
     assert waiting.contact_due == before
+
+
+def test_two_triagists_at_once_the_second_is_told_what_changed_and_keeps_their_input(client, personas):
+    from basisjeugdhulp.accounts.roles import Role
+    from tests.conftest import make_user
+
+    case = factories.registration(personas.team)
+    colleague = make_user("tess", Role.TRIAGIST, personas.team)
+    client.force_login(personas.triagist)
+    assert triage(client, case, route="basic", product="gb_middel").status_code == 302
+    client.force_login(colleague)  # had the same aanmelding open, chose something else
+    response = triage(client, case, route="basic", product="ib_zwaar", motivation="Moeder vraagt om hulp voor Sara alleen.")
+    assert response.status_code == 409
+    assert "Intussen heeft Alice deze aanmelding opgeslagen op" in response.text
+    assert "Gezinsbegeleiding middel" in response.text
+    assert "Moeder vraagt om hulp voor Sara alleen." in response.text
+    case.refresh_from_db()
+    assert case.product == "gb_middel" and case.triaged_by == personas.triagist

@@ -143,7 +143,7 @@ def _registration_for(request, public_id):
     )
 
 
-def _page(request, registration, **forms_):
+def _page(request, registration, *, conflict=None, status=200, **forms_):
     roles = roles_of(request.user)
     context = {"registration": registration, "crisis_line": CRISIS_LINE}
     if registration.status == Status.NEW and Role.TRIAGIST in roles:
@@ -163,7 +163,27 @@ def _page(request, registration, **forms_):
 
         context.update(panel_context(request, registration))
     context["last_check"] = next(reversed(registration.second_checks.all()), None)
-    return render(request, "intake/registration.html", context)
+    context["conflict"] = conflict
+    return render(request, "intake/registration.html", context, status=status)
+
+
+def _someone_else_was_first(request, registration, typed):
+    """The second of two saves: refused with what changed, and what this user typed kept on
+    the page (status 409), never silently overwriting the first."""
+    registration = _registration_for(request, registration.public_id)
+    if registration.status == Status.CONTACTED:
+        who, when = registration.contacted_by, registration.contacted_on
+        what = _("first contact recorded (%(mode)s)") % {"mode": registration.get_contact_mode_display()}
+    else:
+        who, when = registration.triaged_by, registration.triaged_on
+        what = registration.get_route_display() + (f" · {registration.get_product_display()}" if registration.product else "")
+    conflict = {
+        "message": _("Meanwhile %(name)s saved this aanmelding on %(date)s: %(what)s. Your input was not saved.")
+        % {"name": who.get_full_name() or who.get_username() if who else _("someone"),
+           "date": date_format(when, "j F") if when else "—", "what": what},
+        "typed": [(label, value) for label, value in typed if value],
+    }
+    return _page(request, registration, conflict=conflict, status=409)
 
 
 def registration(request, public_id):
@@ -176,15 +196,20 @@ def registration(request, public_id):
 @require_POST
 def triage(request, public_id):
     registration = _registration_for(request, public_id)
+    typed = [(_("Route"), request.POST.get("route", "")), (_("Product"), request.POST.get("product", "")),
+             (_("Motivation"), request.POST.get("motivation", ""))]
     if registration.status != Status.NEW:
-        messages.warning(request, _("This aanmelding was already triaged."))
-        return redirect("intake:registration", registration.public_id)
+        return _someone_else_was_first(request, registration, typed)
     form = TriageForm(request.POST)
     if not form.is_valid():
         return _page(request, registration, triage_form=form)
     today = timezone.localdate()
     route = form.cleaned_data["route"]
     with transaction.atomic():
+        # Two triagists on one aanmelding at once: the row lock lets only the first through.
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != Status.NEW:
+            return _someone_else_was_first(request, registration, typed)
         if route == Route.BASIC:
             registration.route_to_basic(form.cleaned_data["product"], request.user, today)
             messages.success(
@@ -285,13 +310,18 @@ def decide(request, public_id):
 @require_POST
 def first_contact(request, public_id):
     registration = _registration_for(request, public_id)
+    typed = [(_("Date of first contact"), request.POST.get("contacted_on", "")),
+             (_("How"), request.POST.get("contact_mode", "")),
+             (_("Reason for the delay (optional)"), request.POST.get("contact_late_reason", ""))]
     if registration.status != Status.AWAITING_CONTACT:
-        messages.warning(request, _("First contact was already recorded."))
-        return redirect("intake:registration", registration.public_id)
+        return _someone_else_was_first(request, registration, typed)
     form = FirstContactForm(request.POST, registration=registration)
     if not form.is_valid():
         return _page(request, registration, contact_form=form)
     with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != Status.AWAITING_CONTACT:
+            return _someone_else_was_first(request, registration, typed)
         registration.contacted_on = form.cleaned_data["contacted_on"]
         registration.contact_mode = form.cleaned_data["contact_mode"]
         registration.contacted_by = request.user

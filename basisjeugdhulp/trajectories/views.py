@@ -1,7 +1,9 @@
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,7 +53,7 @@ def trajectory_for(request, public_id):
     )
 
 
-def page(request, trajectory, *, close_form=None, photo_form=None, status=200):
+def page(request, trajectory, *, close_form=None, photo_form=None, status=200, conflict=None):
     can_work = trajectory.is_professional(request.user) and not trajectory.is_closed
     context = {
         "trajectory": trajectory,
@@ -59,12 +61,26 @@ def page(request, trajectory, *, close_form=None, photo_form=None, status=200):
         "photos": list(trajectory.photos.all()),
         "can_work": can_work,
         "today": timezone.localdate(),
+        "conflict": conflict,
     }
     if can_work:
         context["photo_form"] = photo_form or PlanPhotoForm()
         if trajectory.started_on:
             context["close_form"] = close_form or CloseForm(trajectory=trajectory)
     return render(request, "trajectories/detail.html", context, status=status)
+
+
+def _closed_meanwhile(request, trajectory, typed):
+    trajectory = trajectory_for(request, trajectory.public_id)
+    closing = AccessEvent.objects.filter(family=trajectory.registration.public_id, action=Action.CLOSE).select_related("user").first()
+    who = closing.user.get_full_name() or closing.user.get_username() if closing else _("someone")
+    conflict = {
+        "message": _("Meanwhile %(name)s closed this trajectory on %(date)s: %(reason)s, %(hours)s hours per week. Your input was not saved.")
+        % {"name": who, "date": date_format(trajectory.ended_on, "j F Y"), "reason": trajectory.get_end_reason_display().lower(),
+           "hours": number_format(trajectory.hours_per_week, 2)},
+        "typed": [(label, value) for label, value in typed if value],
+    }
+    return page(request, trajectory, conflict=conflict, status=409)
 
 
 def detail(request, public_id):
@@ -79,16 +95,21 @@ def close(request, public_id):
     trajectory = trajectory_for(request, public_id)
     if not trajectory.is_professional(request.user):
         return forbidden(request)
+    typed = [(_("End date"), request.POST.get("ended_on", "")), (_("End reason"), request.POST.get("end_reason", "")),
+             (_("Average hours per week"), request.POST.get("hours_per_week", ""))]
     if trajectory.is_closed:
-        messages.warning(request, _("This trajectory is already closed."))
-        return redirect("trajectories:detail", trajectory.public_id)
+        return _closed_meanwhile(request, trajectory, typed)
     if not trajectory.started_on:
         messages.warning(request, _("Record the first contact before closing the trajectory."))
         return redirect("trajectories:detail", trajectory.public_id)
     form = CloseForm(request.POST, trajectory=trajectory)
     if not form.is_valid():
         return page(request, trajectory, close_form=form)
-    trajectory.close(**form.cleaned_data)
+    with transaction.atomic():
+        # Lead and duo closing at once: the row lock lets only the first through.
+        if Trajectory.objects.select_for_update().get(pk=trajectory.pk).is_closed:
+            return _closed_meanwhile(request, trajectory, typed)
+        trajectory.close(**form.cleaned_data)
     AccessEvent.record(request, Action.CLOSE, trajectory.registration)
     messages.success(
         request,
