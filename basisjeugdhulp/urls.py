@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from basisjeugdhulp.accounts import second_factor
 from basisjeugdhulp.accounts import views as accounts_views
 
 admin.site.site_header = _("Basisjeugdhulp register — administration")
@@ -21,6 +22,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("taal/", set_language, name="set_language"),
+    path("tweede-stap/", second_factor.verify, name="second_factor"),
+    path("tweede-stap/instellen/", second_factor.setup, name="second_factor_setup"),
     path("triage/", include("basisjeugdhulp.intake.urls")),
     path("mijn-gezinnen/", include("basisjeugdhulp.trajectories.urls")),
     path("plan/", include("basisjeugdhulp.plans.urls")),

@@ -115,3 +115,46 @@ def test_repeated_wrong_passwords_lock_that_account_on_that_device(client, perso
 
     elsewhere = Client(REMOTE_ADDR="10.1.2.3")
     assert elsewhere.post(reverse("login"), {"username": "alice", "password": PASSWORD}).status_code == 302
+
+
+def test_a_role_that_requires_a_second_factor_sets_up_the_app_and_enters_its_code(client, personas):
+    from django.urls import reverse
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from basisjeugdhulp.accounts.models import SecondFactorRule
+
+    SecondFactorRule.objects.create(role=Role.MUNICIPALITY.value)
+    dashboard = reverse("reporting:dashboard")
+
+    def log_in(username):
+        client.post(reverse("logout"))
+        return client.post(reverse("login"), {"username": username, "password": PASSWORD}, follow=True)
+
+    # First login: the password alone opens nothing; the app is set up first.
+    page = log_in("gemma")
+    assert "Tweede stap instellen" in page.text and 'src="data:image/svg+xml;base64,' in page.text
+    assert client.get(dashboard)["Location"].startswith(reverse("second_factor_setup"))
+    device = TOTPDevice.objects.get(user=personas.analyst)
+    refused = client.post(reverse("second_factor_setup"), {"code": "000000"})
+    assert "Deze code klopt niet" in refused.text
+    device.refresh_from_db()
+    device.throttle_reset()  # django-otp makes the next try after a wrong code wait a second
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    assert client.post(reverse("second_factor_setup"), {"code": code}).status_code == 302
+    assert client.get(dashboard).status_code == 200
+
+    # Next login: the app's code.
+    page = log_in("gemma")
+    assert "Voer de code in die uw authenticator-app nu toont." in page.text
+    assert client.get(dashboard).status_code == 302
+    device.refresh_from_db()
+    device.last_t = -1  # a new time step, as a real phone would show a while later
+    device.save()
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    assert client.post(reverse("second_factor"), {"code": code}).status_code == 302
+    assert client.get(dashboard).status_code == 200
+
+    # Roles without the rule log in with their password alone.
+    page = log_in("alice")
+    assert page.redirect_chain[-1][0] == reverse("intake:queue")

@@ -11,6 +11,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from basisjeugdhulp.accounts.roles import Role, roles_of
 
@@ -27,6 +28,9 @@ POLICY = {
     "start": SIGNED_IN,
     "password_change": SIGNED_IN,
     "password_change_done": SIGNED_IN,
+    # The second step after the password, for roles that require it (accounts/second_factor.py).
+    "second_factor_setup": SIGNED_IN,
+    "second_factor": SIGNED_IN,
     "intake:queue": {Role.TRIAGIST},
     "intake:new": {Role.TRIAGIST},
     "intake:crisis": {Role.TRIAGIST},
@@ -108,6 +112,10 @@ class AccessPolicyMiddleware:
             return None
         if not request.user.is_authenticated:
             return self._to_login(request)
+        from basisjeugdhulp.accounts import second_factor  # models: imported once apps are ready
+
+        if view_name not in second_factor.EXEMPT and (step := second_factor.pending(request)):
+            return redirect_to_login(request.get_full_path(), login_url=reverse(step))
         if allows(request.user, view_name):
             return None
         return forbidden(request)

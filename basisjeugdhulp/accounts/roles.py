@@ -46,6 +46,8 @@ PERMISSIONS = {
             ("reporting", "lumpsum"),
             ("reporting", "apiclient"),
             ("axes", "accessattempt"),  # unlock a locked account
+            ("accounts", "secondfactorrule"),
+            ("otp_totp", "totpdevice"),  # reset a lost phone
             ("auth", "user"),
         )
         for action in ("add", "change", "delete", "view")
