@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "basisjeugdhulp.accounts.idle.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "basisjeugdhulp.accounts.context_processors.navigation",
+                "basisjeugdhulp.accounts.idle.kept_form",
             ],
         },
     },
@@ -201,10 +203,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
-# Tablets at the WIJ entrance are shared: a session ends after 30 minutes without use (every
-# request extends it) and when the browser closes.
-SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Tablets at the WIJ entrance are shared: a session ends after 30 minutes without use
+# (accounts/idle.py, which keeps a form sent just too late), after a working day at most, and
+# when the browser closes.
+SESSION_IDLE_SECONDS = envint("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Language and time: Dutch first, English available.

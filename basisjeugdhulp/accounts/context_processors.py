@@ -24,7 +24,7 @@ def navigation(request):
         return {
             "navigation": [],
             "user_roles": [],
-            "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+            "idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
             "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         }
     current = request.resolver_match.view_name if request.resolver_match else None

@@ -84,3 +84,32 @@ def test_the_beheerder_works_in_the_admin_under_the_same_policy(
     expect(page.locator(".messagelist")).to_contain_text("WIJ Oost")
     screenshot(page, "tablet-beheerder-admin")
     assert csp_violations == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_half_an_hour_idle_the_typed_aanmelding_comes_back(page, live_server, personas, csp_violations):
+    import time
+
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from basisjeugdhulp.accounts.idle import LAST_SEEN
+
+    log_in(page, live_server, personas.triagist.username)
+    page.get_by_role("link", name="Nieuwe aanmelding").click()
+    page.get_by_role("radio", name="School").check()
+    page.get_by_label("Gezin", exact=True).fill("Gezin Hoekstra")
+    page.get_by_label("Vraag in de woorden van het gezin").fill("Hij slaapt slecht sinds de verhuizing.")
+    # The tablet lies untouched for half an hour.
+    key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+    session = SessionStore(session_key=key)
+    session[LAST_SEEN] = int(time.time()) - 31 * 60
+    session.save()
+    page.get_by_role("button", name="Aanmelding opslaan").click()
+    expect(page.get_by_text("U bent afgemeld na 30 minuten zonder gebruik")).to_be_visible()
+    page.get_by_label("Gebruikersnaam").fill(personas.triagist.username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_label("Gezin", exact=True)).to_have_value("Gezin Hoekstra")
+    expect(page.get_by_label("Vraag in de woorden van het gezin")).to_have_value("Hij slaapt slecht sinds de verhuizing.")
+    expect(page.get_by_role("radio", name="School")).to_be_checked()
+    assert csp_violations == []
