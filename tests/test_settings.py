@@ -93,3 +93,13 @@ def test_the_wsgi_application_names_a_missing_variable_too():
     )
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+def test_every_page_carries_the_security_headers(client, db):
+    response = client.get("/inloggen/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    assert "script-src 'self' 'nonce-" in policy and "unsafe-inline" not in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
