@@ -64,6 +64,7 @@ def test_the_query_count_does_not_grow_with_the_cases(client, personas):
             assert client.get(reverse("intake:queue")).status_code == 200
         return len(captured)
 
+    queries()  # the first request of a session also records when it was last used
     case_due(personas.team, today)
     factories.registration(personas.team)
     factories.registration(personas.team, "contacted")
