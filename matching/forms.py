@@ -30,6 +30,7 @@ class AssignForm(forms.Form):
     lead = ProfessionalChoiceField(
         label=_("Lead professional"),
         queryset=Professional.objects.none(),
+        empty_label=_("— choose a professional —"),
         error_messages={
             "required": _("Choose a professional."),
             "invalid_choice": _("This professional cannot take this family (inactive, absent or another team)."),
@@ -38,6 +39,7 @@ class AssignForm(forms.Form):
     duo = ProfessionalChoiceField(
         label=_("Duo partner (optional)"),
         queryset=Professional.objects.none(),
+        empty_label=_("— no duo partner —"),
         required=False,
         error_messages={
             "invalid_choice": _("This professional cannot take this family (inactive, absent or another team)."),

@@ -13,3 +13,8 @@ class AccountsConfig(AppConfig):
 
         # Runs after the last app's migrations, when every permission exists.
         post_migrate.connect(sync_role_groups, dispatch_uid="sync_role_groups")
+
+
+# Django 6.1's own blank choice ("- Select an option -", e.g. in the admin's action list) has no
+# Dutch translation yet; naming it here puts it in the register's catalogue, which comes first.
+DJANGO_BLANK_CHOICE = _("- Select an option -")
