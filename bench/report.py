@@ -66,12 +66,15 @@ def fill(size, today):
                 route, product, triaged_on, contact_due, contacted_on, contact_mode, contact_late_reason,
                 contact_working_days)
             SELECT gen_random_uuid(), (SELECT min(id) FROM teams_team) + g % 40, now(), d,
-                   'contacted', (ARRAY['self','gp','school','wijkteam','veilig_thuis','other'])[1 + g % 6],
+                   CASE WHEN d >= DATE '{today}' - 10 THEN 'awaiting_contact' ELSE 'contacted' END,
+                   (ARRAY['self','gp','school','wijkteam','veilig_thuis','other'])[1 + g % 6],
                    '', '', '', '', '', '', '', '',
                    CASE WHEN g % 50 = 0 THEN 'crisis' WHEN g % 20 = 0 THEN 'specialist' ELSE 'basic' END,
                    (ARRAY['ib_middel','ib_zwaar','gb_middel','gb_zwaar'])[1 + g % 4],
-                   d, d + 7, d + CASE WHEN g % 9 = 0 THEN 9 ELSE 3 END, 'phone', '',
-                   CASE WHEN g % 9 = 0 THEN 7 ELSE 3 END
+                   d, d + 7,
+                   CASE WHEN d >= DATE '{today}' - 10 THEN NULL ELSE d + CASE WHEN g % 9 = 0 THEN 9 ELSE 3 END END,
+                   CASE WHEN d >= DATE '{today}' - 10 THEN '' ELSE 'phone' END, '',
+                   CASE WHEN d >= DATE '{today}' - 10 THEN NULL WHEN g % 9 = 0 THEN 7 ELSE 3 END
             FROM (SELECT g, DATE '{first}' + (g * {days}::bigint / {size})::int AS d
                   FROM generate_series(1, {size}) g) s
         """)
