@@ -38,16 +38,16 @@ ROUNDS = 20
 FULL = int(os.environ.get("BENCH_TRAJECTORIES", "1000000"))
 
 
-def users():
-    """A triagist and a professional of the first team, logged in."""
+def users(family):
+    """The family's lead professional, a triagist of its team, and a municipal analyst."""
     from basisjeugdhulp.accounts.roles import Role
     from matching.models import Professional
 
-    lead = Professional.objects.order_by("pk").select_related("user", "team").first()
+    lead = Professional.objects.select_related("user", "team").get(pk=family.trajectory.lead_id)
     lead.user.groups.add(Group.objects.get(name=Role.PROFESSIONAL.value))
     triagist = get_user_model().objects.create_user(f"bench-triagist-{time.time_ns()}", password="x")
     triagist.groups.add(Group.objects.get(name=Role.TRIAGIST.value))
-    Professional.objects.create(user=triagist, team=lead.team, education="hbo")
+    Professional.objects.create(user=triagist, team=family.team, education="hbo")
     analyst = get_user_model().objects.create_user(f"bench-gemeente-{time.time_ns()}", password="x")
     analyst.groups.add(Group.objects.get(name=Role.MUNICIPALITY.value))
     return triagist, lead, analyst
@@ -57,8 +57,8 @@ def pages(today):
     from basisjeugdhulp.intake.models import Registration
     from basisjeugdhulp.trajectories.models import Trajectory
 
-    triagist, lead, analyst = users()
-    family = Registration.objects.filter(team=lead.team, status="awaiting_contact").order_by("-pk").first()
+    family = Registration.objects.filter(status="awaiting_contact", route="basic").order_by("-pk").first()
+    triagist, lead, analyst = users(family)
     open_one = Trajectory.objects.filter(registration=family).first()
     return [
         ("triage queue", triagist, reverse("intake:queue"), {}),
@@ -104,7 +104,7 @@ def main():
             with connection.cursor() as cursor:
                 cursor.execute("TRUNCATE intake_registration, trajectories_trajectory, teams_team, matching_professional, "
                                "reporting_monthfigure, reporting_figuremonth, audit_accessevent RESTART IDENTITY CASCADE")
-                cursor.execute("DELETE FROM auth_user WHERE username LIKE 'bench%%'")
+            get_user_model().objects.filter(username__startswith="bench").delete()
             start = time.perf_counter()
             report.fill(size, today)
             from basisjeugdhulp.reporting import monthly
