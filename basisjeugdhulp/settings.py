@@ -86,7 +86,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Basisjeugdhulp register"
 
-ROOT_URLCONF = "basisjeugdhulp.urls"
+ROOT_URLCONF = env("ROOT_URLCONF", "basisjeugdhulp.urls")  # bench/throughput.py adds reference views
 WSGI_APPLICATION = "basisjeugdhulp.wsgi.application"
 
 TEMPLATES = [
