@@ -20,8 +20,14 @@ class TrajectoryQuerySet(models.QuerySet):
         return self.filter(ended_on=None)
 
     def of_professional(self, user):
-        """The trajectories the user leads or is duo partner on (not of a destroyed file)."""
-        return self.filter(models.Q(lead__user=user) | models.Q(duo__user=user), registration__destroyed_at=None)
+        """The trajectories the user leads or is duo partner on (not of a destroyed file).
+
+        By the professional's id, so the OR is two index scans on lead_id and duo_id rather
+        than a join over every open trajectory (bench/pages.py: 12 ms at 1 M before)."""
+        from matching.models import Professional
+
+        ids = list(Professional.objects.filter(user=user).values_list("pk", flat=True))
+        return self.filter(models.Q(lead_id__in=ids) | models.Q(duo_id__in=ids), registration__destroyed_at=None)
 
     def visible_to(self, user):
         """The trajectories whose file the user may open: their own families (lead or duo),
