@@ -101,15 +101,8 @@ def main():
         today = timezone.localdate()
         results = {}
         for label, size in (("1/100", FULL // 100), ("full", FULL)):
-            with connection.cursor() as cursor:
-                cursor.execute("TRUNCATE intake_registration, trajectories_trajectory, teams_team, matching_professional, "
-                               "reporting_monthfigure, reporting_figuremonth, audit_accessevent RESTART IDENTITY CASCADE")
-            get_user_model().objects.filter(username__startswith="bench").delete()
             start = time.perf_counter()
-            report.fill(size, today)
-            from basisjeugdhulp.reporting import monthly
-
-            monthly.rebuild_all(today)
+            report.refill(size, today)
             print(f"{label}: {size:,} aanmeldingen filled and counted in {time.perf_counter() - start:.0f} s")
             results[label] = {name: measure(user, url, headers) for name, user, url, headers in pages(today)}
         print(f"{'page':<16} {'queries 1/100':>13} {'queries full':>12}   {'ms p50/p95 1/100':>17}   {'ms p50/p95 full':>16}")

@@ -91,6 +91,19 @@ def fill(size, today):
         cursor.execute("ANALYZE")
 
 
+def refill(size, today):
+    """Empty the city and fill it again at `size`, monthly facts counted (bench/pages.py and
+    bench/throughput.py measure at two sizes in one run)."""
+    from basisjeugdhulp.reporting import monthly
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE intake_registration, trajectories_trajectory, teams_team, matching_professional, "
+                       "reporting_monthfigure, reporting_figuremonth, audit_accessevent RESTART IDENTITY CASCADE")
+    get_user_model().objects.filter(username__startswith="bench").delete()
+    fill(size, today)
+    monthly.rebuild_all(today)
+
+
 def timed(call):
     call()
     times = []

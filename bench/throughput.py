@@ -29,11 +29,10 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 import pages  # noqa: E402  (bench/pages.py: the same users and pages)
@@ -149,14 +148,7 @@ def main():
     try:
         today = timezone.localdate()
         for label, size in (("1/100", FULL // 100), ("full", FULL)):
-            with connection.cursor() as cursor:
-                cursor.execute("TRUNCATE intake_registration, trajectories_trajectory, teams_team, matching_professional, "
-                               "reporting_monthfigure, reporting_figuremonth, audit_accessevent RESTART IDENTITY CASCADE")
-            get_user_model().objects.filter(username__startswith="bench").delete()
-            report.fill(size, today)
-            from basisjeugdhulp.reporting import monthly
-
-            monthly.rebuild_all(today)
+            report.refill(size, today)
             targets = [("ok (bare)", None, "/bench/ok/", {})]
             page_list = pages.pages(today)
             floor_user = page_list[0][1]

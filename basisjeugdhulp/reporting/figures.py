@@ -306,16 +306,11 @@ def lump_sum(period, today):
     }
 
 
-def _earliest():
-    first = Trajectory.objects.aggregate(first=Min("started_on"))["first"]
-    return first
-
-
 def report(scope, today=None):
     """Every table of the dashboard, protected, in the order the page shows them."""
     today = today or timezone.localdate()
     # What is open at the period's end needs every month since the first trajectory.
-    earliest = _earliest()
+    earliest = Trajectory.objects.aggregate(first=Min("started_on"))["first"]
     monthly.ensure(min(earliest, scope.period.start) if earliest else scope.period.start, scope.period.end, today)
     facts = Facts(scope)
     teams = per_team(scope)

@@ -1,9 +1,7 @@
 """On a phone: photograph the A3 plan into the file, see it, and close with 2.5 hours a week."""
 
-import io
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from basisjeugdhulp.trajectories.models import Trajectory
