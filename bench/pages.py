@@ -32,7 +32,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-import report  # noqa: E402  (bench/report.py: the same generator)
+import city  # noqa: E402  (bench/city.py: the scale dataset)
 
 ROUNDS = 20
 FULL = int(os.environ.get("BENCH_TRAJECTORIES", "1000000"))
@@ -101,9 +101,7 @@ def main():
         today = timezone.localdate()
         results = {}
         for label, size in (("1/100", FULL // 100), ("full", FULL)):
-            start = time.perf_counter()
-            report.refill(size, today)
-            print(f"{label}: {size:,} aanmeldingen filled and counted in {time.perf_counter() - start:.0f} s")
+            print(f"{label}: {city.describe(city.refill(size, today))}")
             results[label] = {name: measure(user, url, headers) for name, user, url, headers in pages(today)}
         print(f"{'page':<16} {'queries 1/100':>13} {'queries full':>12}   {'ms p50/p95 1/100':>17}   {'ms p50/p95 full':>16}")
         for name in results["full"]:

@@ -1,8 +1,8 @@
 """The municipal dashboard on 1 M trajectories in PostgreSQL, against the raw SQL it needs.
 
-Fills a throwaway PostgreSQL database (INSERT … SELECT generate_series: a few seconds per
-million rows, never one row at a time) with ten years of a city: 40 teams, 800 professionals,
-1 M aanmeldingen each with a trajectory. Then, in one run:
+Fills a throwaway PostgreSQL database with the scale dataset (bench/city.py: ten years, 200 k
+families, 1 M trajectories, 40 teams, 800 professionals), at 1/100 size and at full size, and
+measures at both, in one run:
 - `raw`: the plain SQL the year's figures need straight from the register, one statement per
   table, hand-written — what the dashboard would cost without its monthly facts;
 - `figures`: basisjeugdhulp.reporting.figures for the same year (sums over the monthly facts);
@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "basisjeugdhulp.settings")
 
 import django  # noqa: E402
@@ -36,72 +37,10 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+import city  # noqa: E402  (bench/city.py: the scale dataset)
+
 ROUNDS = 15
 SIZE = int(os.environ.get("BENCH_TRAJECTORIES", "1000000"))
-
-
-def fill(size, today):
-    """Ten years up to today; ~10 % of the families still open, some late contacts."""
-    first = date(today.year - 9, 1, 1)
-    days = (today - first).days
-    with connection.cursor() as cursor:
-        cursor.execute("""
-            INSERT INTO teams_team (public_id, name, district)
-            SELECT gen_random_uuid(), 'Team ' || t, 'Wijk ' || t FROM generate_series(1, 40) t
-        """)
-        cursor.execute("""
-            INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined)
-            SELECT '!', false, 'bench' || p, 'Prof', 'Nr ' || p, '', false, true, now() FROM generate_series(1, 800) p
-        """)
-        cursor.execute("""
-            INSERT INTO matching_professional (public_id, user_id, team_id, education, active, capacity, languages, expertise, affinity)
-            SELECT gen_random_uuid(), u.id, (SELECT min(id) FROM teams_team) + (row_number() OVER (ORDER BY u.id) - 1) % 40,
-                   CASE WHEN u.id % 2 = 0 THEN 'hbo' ELSE 'mbo' END, true, 8, '[]', '[]', ''
-            FROM auth_user u WHERE u.username LIKE 'bench%%'
-        """)
-        cursor.execute(f"""
-            INSERT INTO intake_registration (
-                public_id, team_id, created_at, received_on, status, channel, family_label, phone, postcode,
-                house_number, question, preferred_language, preferred_background, preference_other,
-                route, product, triaged_on, contact_due, contacted_on, contact_mode, contact_late_reason,
-                contact_working_days)
-            SELECT gen_random_uuid(), (SELECT min(id) FROM teams_team) + g % 40, now(), d,
-                   CASE WHEN d >= DATE '{today}' - 10 THEN 'awaiting_contact' ELSE 'contacted' END,
-                   (ARRAY['self','gp','school','wijkteam','veilig_thuis','other'])[1 + g % 6],
-                   '', '', '', '', '', '', '', '',
-                   CASE WHEN g % 50 = 0 THEN 'crisis' WHEN g % 20 = 0 THEN 'specialist' ELSE 'basic' END,
-                   (ARRAY['ib_middel','ib_zwaar','gb_middel','gb_zwaar'])[1 + g % 4],
-                   d, d + 7,
-                   CASE WHEN d >= DATE '{today}' - 10 THEN NULL ELSE d + CASE WHEN g % 9 = 0 THEN 9 ELSE 3 END END,
-                   CASE WHEN d >= DATE '{today}' - 10 THEN '' ELSE 'phone' END, '',
-                   CASE WHEN d >= DATE '{today}' - 10 THEN NULL WHEN g % 9 = 0 THEN 7 ELSE 3 END
-            FROM (SELECT g, DATE '{first}' + (g * {days}::bigint / {size})::int AS d
-                  FROM generate_series(1, {size}) g) s
-        """)
-        cursor.execute(f"""
-            INSERT INTO trajectories_trajectory (public_id, registration_id, product, lead_id, started_on, ended_on, end_reason, hours_per_week)
-            SELECT gen_random_uuid(), r.id, r.product,
-                   (SELECT min(id) FROM matching_professional) + r.id % 800,
-                   r.contacted_on,
-                   CASE WHEN r.contacted_on + 120 < DATE '{today}' THEN r.contacted_on + (60 + r.id % 120)::int END,
-                   CASE WHEN r.contacted_on + 120 < DATE '{today}' THEN (ARRAY['goal','referred','moved','stopped','other'])[1 + r.id % 5] ELSE '' END,
-                   CASE WHEN r.contacted_on + 120 < DATE '{today}' THEN 0.25 * (4 + r.id % 16) END
-            FROM intake_registration r WHERE r.route = 'basic'
-        """)
-        cursor.execute("ANALYZE")
-
-
-def refill(size, today):
-    """Empty the city and fill it again at `size`, monthly facts counted (bench/pages.py and
-    bench/throughput.py measure at two sizes in one run)."""
-    from basisjeugdhulp.reporting import monthly
-
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE intake_registration, trajectories_trajectory, teams_team, matching_professional, "
-                       "reporting_monthfigure, reporting_figuremonth, audit_accessevent RESTART IDENTITY CASCADE")
-    get_user_model().objects.filter(username__startswith="bench").delete()
-    fill(size, today)
-    monthly.rebuild_all(today)
 
 
 def timed(call):
@@ -132,10 +71,33 @@ def raw_sql(start, end):
             cursor.fetchall()
 
 
-def main():
+def measure(today):
+    """Raw SQL, figures and page for last year and for all ten years, in ms."""
     from basisjeugdhulp.accounts.roles import Role
     from basisjeugdhulp.reporting import figures
     from basisjeugdhulp.reporting.periods import Period
+
+    analyst = get_user_model().objects.create_user(f"bench-gemeente-{time.time_ns()}", password="x")
+    analyst.groups.add(Group.objects.get(name=Role.MUNICIPALITY.value))
+    client = Client()
+    client.force_login(analyst)
+    last_year = str(today.year - 1)
+    rows = {}
+    for label, code in ((f"year {last_year}", last_year), ("ten years", None)):
+        if code:
+            period = Period.parse(code)
+        else:
+            period = Period("year", date(today.year - 9, 1, 1), date(today.year - 1, 12, 31), "10y")
+        raw = timed(lambda: raw_sql(period.start, period.end))
+        scope = figures.Scope(period)
+        computed = timed(lambda: (figures.report(scope, today), figures.lump_sum(period, today)))
+        page = timed(lambda: client.get(reverse("reporting:dashboard"), {"periode": code})) if code else None
+        rows[label] = (raw, computed, page)
+    return rows
+
+
+def main():
+    from basisjeugdhulp.reporting import monthly
 
     if connection.vendor != "postgresql":
         sys.exit("bench/report.py needs PostgreSQL (make bench sets DATABASE_URL).")
@@ -144,44 +106,30 @@ def main():
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         today = timezone.localdate()
-        start = time.perf_counter()
-        fill(SIZE, today)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM trajectories_trajectory")
-            trajectories = cursor.fetchone()[0]
-        print(f"Filled {SIZE:,} aanmeldingen and {trajectories:,} trajectories in {time.perf_counter() - start:.0f} s")
-        from basisjeugdhulp.reporting import monthly
+        results = {}
+        for size_label, size in (("1/100", SIZE // 100), ("full", SIZE)):
+            made = city.refill(size, today, photos=False)
+            print(f"{size_label}: {city.describe(made)}")
+            print(f"    counted {monthly.FigureMonth.objects.count()} months into {monthly.MonthFigure.objects.count():,} "
+                  "monthly facts (manage.py rebuild_figures, nightly; a changed month is counted again on the next view)")
+            start = time.perf_counter()
+            monthly.build(monthly.first_of(today), today)
+            print(f"    counting one month again (a change, or the running month each day): "
+                  f"{1000 * (time.perf_counter() - start):.0f} ms")
+            results[size_label] = measure(today)
+        print(f"{'':>14}  {'raw SQL ms':>16}  {'figures ms':>16}  {'page ms':>16}  {'page (figures) / raw':>20}")
+        print(f"{'period':>14}  {'1/100':>7} {'full':>8}  {'1/100':>7} {'full':>8}  {'1/100':>7} {'full':>8}  {'1/100':>9} {'full':>10}")
+        for label in results["full"]:
+            small, full = results["1/100"][label], results["full"][label]
 
-        start = time.perf_counter()
-        months = monthly.rebuild_all(today)
-        facts = monthly.MonthFigure.objects.count()
-        print(f"Counted {months} months into {facts:,} monthly facts in {time.perf_counter() - start:.1f} s "
-              "(manage.py rebuild_figures, nightly; changed months are counted again on the next view)")
-        start = time.perf_counter()
-        monthly.build(monthly.first_of(today), today)
-        print(f"Counting one month again (a change, or the running month each day): {1000 * (time.perf_counter() - start):.0f} ms")
-        analyst = get_user_model().objects.create_user("bench-gemeente", password="x")
-        analyst.groups.add(Group.objects.get(name=Role.MUNICIPALITY.value))
-        client = Client()
-        client.force_login(analyst)
-        last_year = str(today.year - 1)
-        print(f"{'period':>14}  {'raw SQL ms':>10}  {'figures ms':>10}  {'page ms':>8}  {'page/raw':>8}")
-        for label, code in ((f"year {last_year}", last_year), ("ten years", None)):
-            if code:
-                period = Period.parse(code)
-                span = (period.start, period.end)
-            else:
-                period = Period("year", date(today.year - 9, 1, 1), date(today.year - 1, 12, 31), "10y")
-                span = (period.start, period.end)
-            raw = timed(lambda: raw_sql(*span))
-            scope = figures.Scope(period)
-            computed = timed(lambda: (figures.report(scope, today), figures.lump_sum(period, today)))
-            if code:
-                page = timed(lambda: client.get(reverse("reporting:dashboard"), {"periode": code}))
-                page_text = f"{page:>8.0f}  {page / raw:>8.2f}"
-            else:
-                page_text = f"{'—':>8}  {computed / raw:>8.2f}"
-            print(f"{label:>14}  {raw:>10.0f}  {computed:>10.0f}  {page_text}")
+            def page(row):
+                return f"{row[2]:>8.0f}" if row[2] is not None else f"{'—':>8}"
+
+            def ratio(row):
+                return (row[2] if row[2] is not None else row[1]) / row[0]
+
+            print(f"{label:>14}  {small[0]:>7.0f} {full[0]:>8.0f}  {small[1]:>7.0f} {full[1]:>8.0f}  "
+                  f"{page(small)[1:]:>7} {page(full)}  {ratio(small):>9.2f} {ratio(full):>10.2f}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -36,7 +36,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 import pages  # noqa: E402  (bench/pages.py: the same users and pages)
-import report  # noqa: E402  (bench/report.py: the same generator)
+import city  # noqa: E402  (bench/city.py: the scale dataset)
 
 FULL = int(os.environ.get("BENCH_TRAJECTORIES", "1000000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
@@ -148,7 +148,7 @@ def main():
     try:
         today = timezone.localdate()
         for label, size in (("1/100", FULL // 100), ("full", FULL)):
-            report.refill(size, today)
+            made = city.describe(city.refill(size, today))
             targets = [("ok (bare)", None, "/bench/ok/", {})]
             page_list = pages.pages(today)
             floor_user = page_list[0][1]
@@ -170,7 +170,7 @@ def main():
                 except subprocess.TimeoutExpired:
                     server.kill()
                     server.wait()
-            print(f"{label}: {size:,} aanmeldingen measured")
+            print(f"{label}: {made}")
             for name, (rps, p50, p99, errors) in results[label].items():
                 print(f"    {name:<16} {rps:>8.0f} req/s  p50 {p50:.1f} ms  p99 {p99:.1f} ms  non-2xx/3xx {errors}")
         floor = {label: results[label]["floor"][0] for label in results}

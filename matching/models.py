@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from basisjeugdhulp import config_cache
 from basisjeugdhulp.intake.routes import Category, Product
 
 
@@ -197,7 +198,8 @@ class MatchingWeights(models.Model):
 
     @classmethod
     def current(cls):
-        return cls.objects.first() or cls()
+        """The weights the beheerder set (or the defaults), from this process's copy."""
+        return config_cache.cached(WEIGHTS_KEY, lambda: cls.objects.first() or cls())
 
 
 class EducationFit(models.Model):
@@ -230,9 +232,18 @@ class EducationFit(models.Model):
     @classmethod
     def table(cls):
         """{(product, education): fits}, the defaults overridden by what beheerder set."""
-        table = dict(cls.DEFAULTS)
-        table.update({(f.product, f.education): f.fits for f in cls.objects.all()})
-        return table
+
+        def load():
+            table = dict(cls.DEFAULTS)
+            table.update({(f.product, f.education): f.fits for f in cls.objects.all()})
+            return table
+
+        return config_cache.cached(FIT_TABLE_KEY, load)
+
+
+WEIGHTS_KEY, FIT_TABLE_KEY = "matching-weights", "education-fit"
+config_cache.clear_on_change(WEIGHTS_KEY, MatchingWeights)
+config_cache.clear_on_change(FIT_TABLE_KEY, EducationFit)
 
 
 class MatchRole(models.TextChoices):

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from basisjeugdhulp.intake.models import Registration
+from basisjeugdhulp.intake.models import Registration, former_trajectory_with_lead
 from basisjeugdhulp.teams.models import Team
 from matching import assignment
 from matching.forms import AssignForm, ProfileForm, RematchForm, SuggestionFilter
@@ -14,14 +15,17 @@ from matching.suggestions import suggest_for
 
 
 def _registration_for(request, public_id):
-    """A family of the user's own team that has a trajectory to match (else 404)."""
-    return get_object_or_404(
+    """A family of the user's own team that has an open trajectory to match (else 404)."""
+    registration = get_object_or_404(
         Registration.objects.visible_to(request.user)
-        .filter(trajectory__ended_on=None)
-        .select_related("team", "trajectory__lead__user", "trajectory__duo__user", "former_trajectory")
-        .prefetch_related("categories"),
+        .select_related("team", "trajectory__lead__user", "trajectory__duo__user")
+        .prefetch_related("categories", former_trajectory_with_lead()),
         public_id=public_id,
     )
+    trajectory = getattr(registration, "trajectory", None)
+    if trajectory is None or trajectory.ended_on is not None:
+        raise Http404
+    return registration
 
 
 def panel_context(request, registration):

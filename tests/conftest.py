@@ -33,6 +33,15 @@ def need(condition, reason):
 
 
 @pytest.fixture(autouse=True)
+def no_configuration_kept_from_another_test():
+    """config_cache.py keeps closure days and matching settings per process; a test's rows
+    are rolled back without a delete signal, so each test starts without a copy."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -47,12 +47,23 @@ def test_cases_fall_in_the_right_section_with_the_days_in_words(client, personas
     assert "1 gezin wacht langer dan vijf werkdagen" in html
 
 
-def test_recently_contacted_shows_whether_it_was_on_time(client, personas):
-    factories.registration(personas.team, "contacted", family_label="Gezin Gebeld")
+def test_the_last_week_names_the_families_contacted_late_and_counts_the_others(client, personas):
+    today = timezone.localdate()
+    factories.registration(personas.team, "contacted", family_label="Gezin Op Tijd")
+    late = factories.registration(personas.team, "contacted", family_label="Gezin Te Laat")
+    late.contact_due = add_working_days(today - timedelta(days=6), 0)
+    late.contacted_on = add_working_days(late.contact_due, 2)
+    late.save()
+    long_ago = factories.registration(personas.team, "contacted", family_label="Gezin Vorige Maand")
+    long_ago.contacted_on = today - timedelta(days=30)
+    long_ago.save()
+
     client.force_login(personas.triagist)
-    html = client.get(reverse("intake:queue")).text
-    assert "Gezin Gebeld" in section(html, "contacted")
-    assert "contact op tijd" in section(html, "contacted")
+    contacted = section(client.get(reverse("intake:queue")).text, "contacted")
+    assert "Gezin Te Laat" in contacted and "contact 2 werkdagen te laat" in contacted
+    assert "Gezin Op Tijd" not in contacted
+    assert "1 gezin kreeg op tijd contact in de afgelopen week" in contacted
+    assert "Gezin Vorige Maand" not in contacted
 
 
 def test_the_query_count_does_not_grow_with_the_cases(client, personas):

@@ -62,12 +62,17 @@ def roles_of(user):
         return frozenset()
     cached = getattr(user, "_register_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
-        cached = frozenset(role for role in Role if role.value in names)
-        if user.is_superuser:
-            cached |= {Role.ADMINISTRATOR}
-        user._register_roles = cached
+        cached = remember_roles(user, set(user.groups.values_list("name", flat=True)))
     return cached
+
+
+def remember_roles(user, group_names):
+    """Keep the user's roles on the user object for the rest of the request."""
+    roles = frozenset(role for role in Role if role.value in group_names)
+    if user.is_superuser:
+        roles |= {Role.ADMINISTRATOR}
+    user._register_roles = roles
+    return roles
 
 
 def sync_role_groups(app_config=None, using="default", **kwargs):

@@ -25,7 +25,10 @@ def pending(request):
     user = request.user
     if not user.is_authenticated or user.is_verified():
         return None
-    if not SecondFactorRule.required_for(roles_of(user)):
+    required = getattr(user, "second_factor_required", None)  # loaded with the user (backends.py)
+    if required is None:
+        required = SecondFactorRule.required_for(roles_of(user))
+    if not required:
         return None
     return "second_factor" if TOTPDevice.objects.filter(user=user, confirmed=True).exists() else "second_factor_setup"
 

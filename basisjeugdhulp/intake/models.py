@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from basisjeugdhulp import workdays
+from basisjeugdhulp import config_cache, workdays
 from basisjeugdhulp.intake.routes import Category, Channel, ContactMode, Product, Route, Status
 
 CONTACT_PROMISE_WORKING_DAYS = 5  # "contact binnen vijf werkdagen" (source 002)
@@ -25,9 +25,17 @@ class QuestionCategory(models.Model):
         return self.get_code_display()
 
 
+CLOSURE_DAYS_KEY = "closure-days"
+
+
 class ClosureDayQuerySet(models.QuerySet):
     def dates_from(self, start):
         return frozenset(self.filter(date__gte=start).values_list("date", flat=True))
+
+    def all_dates(self):
+        """Every closure day, from this process's copy (config_cache.py): the queue and the
+        start pages read them on every request."""
+        return config_cache.cached(CLOSURE_DAYS_KEY, lambda: frozenset(self.values_list("date", flat=True)))
 
 
 class ClosureDay(models.Model):
@@ -47,8 +55,20 @@ class ClosureDay(models.Model):
         return f"{self.date:%d-%m-%Y} {self.description}".strip()
 
 
+config_cache.clear_on_change(CLOSURE_DAYS_KEY, ClosureDay)
+
+
 def local_today():
     return timezone.localdate()
+
+
+def former_trajectory_with_lead():
+    """Prefetch a returning family's former trajectory and who led it: a separate query, and
+    only for a returning family. Joined into the family's own query instead, it took the
+    number of joined tables past what PostgreSQL plans cheaply (~2 ms more planning per file)."""
+    from basisjeugdhulp.trajectories.models import Trajectory
+
+    return models.Prefetch("former_trajectory", queryset=Trajectory.objects.select_related("lead__user"))
 
 
 class RegistrationQuerySet(models.QuerySet):

@@ -1,17 +1,24 @@
 """The triagist's queue: who is waiting for first contact, and how long they may still wait.
 
 Sections follow the promise of contact within five working days: overdue, due today, due
-within two working days, later; then the aanmeldingen still to be triaged and the families
-contacted in the last week. Each section is one indexed query on the stored deadline, so the
-number of queries does not grow with the number of cases.
+within two working days, later; then the aanmeldingen still to be triaged, and whether the
+promise was kept in the last week: the families contacted late by name, the others counted.
+Two indexed queries fill every section, so the number of queries does not grow with the
+number of cases.
+
+The lists are what a triagist opens most, and at country scale a team has dozens of families
+waiting: rows load only the columns they show, and what they share is worked out once per
+request (basisjeugdhulp/rows.py).
 """
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import SimpleNamespace
 
 from basisjeugdhulp import workdays
 from basisjeugdhulp.intake.models import ClosureDay
-from basisjeugdhulp.intake.routes import Status
+from basisjeugdhulp.intake.routes import Channel, Product, Status
+from basisjeugdhulp.rows import DateWords, labels, url_maker
 
 SOON_WORKING_DAYS = 2
 RECENT_DAYS = 7
@@ -24,18 +31,70 @@ class Queue:
     due_soon: list = field(default_factory=list)
     later: list = field(default_factory=list)
     to_triage: list = field(default_factory=list)
-    recently_contacted: list = field(default_factory=list)
+    contacted_late: list = field(default_factory=list)
+    contacted_on_time: int = 0
 
 
-def build(registrations, today):
-    """The queue for the given (already access-limited and filtered) aanmeldingen."""
-    closures = ClosureDay.objects.dates_from(today - timedelta(days=31))
+# What a row of the queue shows (templates/intake/case_list.html): read as plain values, since
+# building a model instance for each of the week's contacts costs more than the query.
+ROW_FIELDS = (
+    "pk", "public_id", "family_label", "status", "product", "channel", "former_trajectory",
+    "received_on", "contact_due", "contacted_on",
+)
+
+
+class Rows:
+    """Makes each case's row (basisjeugdhulp/rows.py: what rows share is done once)."""
+
+    def __init__(self, today, closures):
+        self.today, self.closures = today, closures
+        self.products, self.statuses, self.channels = labels(Product), labels(Status), labels(Channel)
+        self.file_url = url_maker("intake:registration")
+        self.date = DateWords()
+        self._days = {}
+
+    def working_days(self, start, end):
+        if (start, end) not in self._days:
+            self._days[start, end] = workdays.working_days_between(start, end, self.closures)
+        return self._days[start, end]
+
+    def __call__(self, case):
+        case.url = self.file_url(case.public_id)
+        case.kind = self.products.get(case.product) if case.product else self.statuses.get(case.status, "")
+        case.channel_label = self.channels.get(case.channel, case.channel)
+        case.is_returning = case.former_trajectory is not None
+        case.days_left = self.working_days(self.today, case.contact_due) if case.contact_due else None
+        case.due_label = self.date(case.contact_due, "D j F")
+        case.received_label = self.date(case.received_on, "j F")
+        return case
+
+
+def build(registrations, today, recent_contacts=True):
+    """The queue for the given (already access-limited and filtered) aanmeldingen, in one query:
+    the cases still open and (unless not wanted) the week's contacts, each part on its index."""
+    closures = ClosureDay.objects.all_dates()
     soon_limit = workdays.add_working_days(today, SOON_WORKING_DAYS, closures)
+    row = Rows(today, closures)
     queue = Queue()
-    waiting = registrations.filter(status=Status.AWAITING_CONTACT).order_by("contact_due", "pk")
-    for case in waiting.select_related("former_trajectory"):
-        case.days_left = case.working_days_left(today, closures)
-        if case.contact_due < today:
+    still_open = registrations.filter(status__in=[Status.AWAITING_CONTACT, Status.NEW, Status.SECOND_CHECK])
+    contacted = registrations.filter(
+        status=Status.CONTACTED, contacted_on__gte=today - timedelta(days=RECENT_DAYS)
+    )
+    cases = still_open.order_by().values(*ROW_FIELDS)
+    if recent_contacts:
+        cases = cases.union(contacted.order_by().values(*ROW_FIELDS), all=True).order_by()
+    for case in (SimpleNamespace(**values) for values in cases):
+        if case.status == Status.CONTACTED:
+            case.days_late = max(0, row.working_days(case.contact_due, case.contacted_on)) if case.contact_due else 0
+            if case.days_late:
+                queue.contacted_late.append(row(case))
+            else:
+                queue.contacted_on_time += 1
+            continue
+        row(case)
+        if case.status != Status.AWAITING_CONTACT:
+            queue.to_triage.append(case)
+        elif case.contact_due < today:
             queue.overdue.append(case)
         elif case.contact_due == today:
             queue.due_today.append(case)
@@ -43,17 +102,8 @@ def build(registrations, today):
             queue.due_soon.append(case)
         else:
             queue.later.append(case)
-    queue.to_triage = list(
-        registrations.filter(status__in=[Status.NEW, Status.SECOND_CHECK])
-        .select_related("former_trajectory")
-        .order_by("received_on", "pk")
-    )
-    contacted = registrations.filter(
-        status=Status.CONTACTED, contacted_on__gte=today - timedelta(days=RECENT_DAYS)
-    ).order_by("-contacted_on", "pk")
-    for case in contacted:
-        case.days_late = max(
-            0, workdays.working_days_between(case.contact_due, case.contacted_on, closures)
-        ) if case.contact_due else 0
-        queue.recently_contacted.append(case)
+    for section in (queue.overdue, queue.due_today, queue.due_soon, queue.later):
+        section.sort(key=lambda case: (case.contact_due, case.pk))
+    queue.to_triage.sort(key=lambda case: (case.received_on, case.pk))
+    queue.contacted_late.sort(key=lambda case: (-case.contacted_on.toordinal(), case.pk))
     return queue

@@ -21,7 +21,7 @@ from basisjeugdhulp.intake.forms import (
     TriageForm,
     children_rows,
 )
-from basisjeugdhulp.intake.models import Child, Registration, SecondCheck
+from basisjeugdhulp.intake.models import Child, Registration, SecondCheck, former_trajectory_with_lead
 from basisjeugdhulp.intake.returning import store_family_keys
 from basisjeugdhulp.intake.routes import CRISIS_LINE, Product, Route, Status
 from basisjeugdhulp.teams.models import Team
@@ -132,13 +132,8 @@ def _registration_for(request, public_id):
     """The aanmelding by its public id, if the user may see it (else 404)."""
     return get_object_or_404(
         Registration.objects.visible_to(request.user)
-        .select_related(
-            "team",
-            "former_trajectory__lead__user",
-            "trajectory__lead__user",
-            "trajectory__duo__user",
-        )
-        .prefetch_related("children", "categories", "second_checks"),
+        .select_related("team", "trajectory__lead__user", "trajectory__duo__user")
+        .prefetch_related("children", "categories", "second_checks", former_trajectory_with_lead()),
         public_id=public_id,
     )
 

@@ -19,14 +19,17 @@ class TrajectoryQuerySet(models.QuerySet):
     def open(self):
         return self.filter(ended_on=None)
 
-    def of_professional(self, user):
+    def of_professional(self, user, professional=None):
         """The trajectories the user leads or is duo partner on (not of a destroyed file).
 
-        By the professional's id, so the OR is two index scans on lead_id and duo_id rather
-        than a join over every open trajectory (bench/pages.py: 12 ms at 1 M before)."""
+        By the professional's id (pass it when it is at hand), so the OR is two index scans on
+        lead_id and duo_id rather than a join over every open trajectory (12 ms at 1 M)."""
         from matching.models import Professional
 
-        ids = list(Professional.objects.filter(user=user).values_list("pk", flat=True))
+        if professional is not None:
+            ids = [professional.pk] if professional.user_id == user.pk else []
+        else:
+            ids = list(Professional.objects.filter(user=user).values_list("pk", flat=True))
         return self.filter(models.Q(lead_id__in=ids) | models.Q(duo_id__in=ids), registration__destroyed_at=None)
 
     def visible_to(self, user):
@@ -97,6 +100,9 @@ class Trajectory(models.Model):
         indexes = [
             models.Index(fields=["started_on"], name="figures_by_start"),
             models.Index(fields=["ended_on"], name="figures_by_end"),
+            # A professional's open families: their load in matching, their start page.
+            models.Index(fields=["lead"], condition=models.Q(ended_on=None), name="open_by_lead"),
+            models.Index(fields=["duo"], condition=models.Q(ended_on=None), name="open_by_duo"),
         ]
         verbose_name = _("trajectory")
         verbose_name_plural = _("trajectories")

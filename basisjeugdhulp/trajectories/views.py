@@ -11,23 +11,54 @@ from basisjeugdhulp.accounts.access import forbidden
 from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake import queue as five_day_queue
 from basisjeugdhulp.intake.models import Registration
+from basisjeugdhulp.intake.routes import Product
 from basisjeugdhulp.plans.forms import PlanPhotoForm
 from basisjeugdhulp.plans.models import PlanPhoto
+from basisjeugdhulp.rows import DateWords, labels, url_maker
 from basisjeugdhulp.trajectories.forms import CloseForm
 from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Professional
 
 
+# What a row of "my families" shows (templates/trajectories/mine.html).
+MINE_FIELDS = (
+    "public_id", "product", "duo_id", "started_on", "ended_on",
+    "registration__family_label", "registration__contact_due",
+)
+
+
+class MineRows:
+    """Sets on each trajectory what its row shows (basisjeugdhulp/rows.py)."""
+
+    def __init__(self):
+        self.products = labels(Product)
+        self.url = url_maker("trajectories:detail")
+        self.date = DateWords()
+
+    def __call__(self, trajectory):
+        trajectory.url = self.url(trajectory.public_id)
+        trajectory.product_label = self.products.get(trajectory.product, trajectory.product)
+        trajectory.started_label = self.date(trajectory.started_on, "j F")
+        trajectory.due_label = self.date(trajectory.registration.contact_due, "D j F")
+        trajectory.last_photo_label = self.date(
+            trajectory.last_photo_at and timezone.localdate(trajectory.last_photo_at), "j b"
+        )
+        return trajectory
+
+
 def mine(request):
     """The professional's start page: their families, and the team's families awaiting contact."""
     professional = Professional.objects.select_related("team").filter(user=request.user).first()
-    queue = five_day_queue.build(Registration.objects.visible_to(request.user), timezone.localdate())
+    queue = five_day_queue.build(
+        Registration.objects.visible_to(request.user), timezone.localdate(), recent_contacts=False
+    )
     waiting = queue.overdue + queue.due_today + queue.due_soon + queue.later
     trajectories = (
         Trajectory.objects.open()
-        .of_professional(request.user)
+        .of_professional(request.user, professional)
         .with_plan_summary()
         .select_related("registration")
+        .only(*MINE_FIELDS)
         .order_by("registration__contact_due", "pk")
     )
     return render(
@@ -36,7 +67,7 @@ def mine(request):
         {
             "professional": professional,
             "waiting": waiting,
-            "trajectories": trajectories,
+            "trajectories": list(map(MineRows(), trajectories)),
             "today": timezone.localdate(),
         },
     )

@@ -1,0 +1,38 @@
+"""What the rows of a long list share, worked out once per request instead of once per row.
+
+The triage queue and a professional's start page list dozens of families at country scale, and
+are the pages opened most. Per row, ``get_FOO_display`` translates every choice of the field
+again, ``{% url %}`` resolves the pattern again and ``|date`` formats the same few days again;
+these helpers do each once (bench/throughput.py measures the pages).
+"""
+
+from django.urls import reverse
+from django.utils import dateformat
+
+ZERO_ID = "00000000-0000-0000-0000-000000000000"
+
+
+def labels(choices):
+    """{value: translated label} of a TextChoices class, in the active language."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+def url_maker(name):
+    """A function public_id -> URL of the named pattern, which takes one UUID."""
+    pattern = reverse(name, args=[ZERO_ID])
+    return lambda public_id: pattern.replace(ZERO_ID, str(public_id))
+
+
+class DateWords:
+    """Dates in words (``dateformat`` patterns), each distinct day formatted once."""
+
+    def __init__(self):
+        self._seen = {}
+
+    def __call__(self, day, pattern):
+        if day is None:
+            return ""
+        key = (day, pattern)
+        if key not in self._seen:
+            self._seen[key] = dateformat.format(day, pattern)
+        return self._seen[key]
