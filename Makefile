@@ -11,7 +11,7 @@ test:
 
 # Benchmarks print figures against the same real PostgreSQL and S3 as the tests (bench/).
 bench:
-	./scripts/venv.sh test
+	./scripts/venv.sh bench
 	./scripts/with-services.sh ./scripts/bench.sh $(ARGS)
 
 venv:

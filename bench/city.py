@@ -110,7 +110,7 @@ def fill(trajectories, today):
         cursor.execute(f"""
             INSERT INTO trajectories_trajectory (public_id, registration_id, product, lead_id, started_on, ended_on, end_reason, hours_per_week)
             SELECT gen_random_uuid(), r.id, r.product,
-                   (SELECT min(id) FROM matching_professional) + (r.team_id - (SELECT min(id) FROM teams_team)) + {TEAMS} * (r.id % {PROFESSIONALS // TEAMS}),
+                   (SELECT min(id) FROM matching_professional) + (r.team_id - (SELECT min(id) FROM teams_team)) + {TEAMS} * ((r.id / {TEAMS}) % {PROFESSIONALS // TEAMS}),  -- every professional of the team in turn
                    r.contacted_on,
                    CASE WHEN r.contacted_on + length < DATE '{today}' THEN r.contacted_on + length END,
                    CASE WHEN r.contacted_on + length < DATE '{today}' THEN (ARRAY['goal','referred','moved','stopped','other'])[1 + r.id % 5] ELSE '' END,

@@ -73,7 +73,7 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_gunicorn(database_url, static_root):
+def start_gunicorn(database_url, static_root, workers=2):
     port = free_port()
     environment = {
         **os.environ,
@@ -90,7 +90,7 @@ def start_gunicorn(database_url, static_root):
     }
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=environment, check=True)
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "basisjeugdhulp.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+        [str(ROOT / ".venv/bin/gunicorn"), "basisjeugdhulp.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
          "--log-level", "info", "--graceful-timeout", "2", "--timeout", "10", "--error-logfile", str(GUNICORN_LOG)],
         cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

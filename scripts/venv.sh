@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates .venv with Python 3.12 or newer and installs a dependency group from pyproject.toml.
-# Usage: scripts/venv.sh run|test
+# Usage: scripts/venv.sh run|test|bench   (bench includes test, test includes run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 group="${1:-run}"

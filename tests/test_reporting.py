@@ -347,3 +347,28 @@ def test_the_nightly_rebuild_counts_every_month_again(client, personas, septembe
     assert "month(s)" in out.getvalue()
     reasons = values(api(client, token, periode=september[2]).json(), "end_reasons")[0]
     assert reasons["Verhuisd"] == ["<5"]
+
+
+def test_the_running_month_is_counted_again_at_most_every_ten_minutes(client, personas):
+    """At country scale counting the running month costs up to a second; a dashboard that did
+    so after every aanmelding held up everyone's pages (bench/load.py)."""
+    from basisjeugdhulp.reporting import monthly
+    from basisjeugdhulp.reporting.models import FigureMonth
+
+    today = timezone.localdate()
+    client.force_login(personas.analyst)
+    received_now = lambda: sum(  # noqa: E731
+        row.n for row in monthly.MonthFigure.objects.filter(month=monthly.first_of(today), measure="received")
+    )
+    factories.registration(personas.team, received_on=today)
+    assert client.get(reverse("reporting:dashboard")).status_code == 200
+    assert received_now() == 1
+    factories.registration(personas.team, received_on=today)
+    assert FigureMonth.objects.get(month=monthly.first_of(today)).dirty
+    client.get(reverse("reporting:dashboard"))
+    assert received_now() == 1  # counted a moment ago: not yet again
+    FigureMonth.objects.filter(month=monthly.first_of(today)).update(
+        built_at=timezone.now() - monthly.RUNNING_MONTH_REFRESH - timedelta(seconds=1)
+    )
+    assert "elke tien minuten" in client.get(reverse("reporting:dashboard")).text
+    assert received_now() == 2

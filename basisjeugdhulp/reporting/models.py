@@ -107,4 +107,5 @@ class FigureMonth(models.Model):
 
     month = models.DateField(primary_key=True)
     built_on = models.DateField()
+    built_at = models.DateTimeField(null=True)
     dirty = models.BooleanField(default=False)

@@ -15,12 +15,15 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast, Greatest, Least
+from django.utils import timezone
 
 from basisjeugdhulp.intake.models import Registration, SecondCheck
 from basisjeugdhulp.reporting.models import FigureMonth, MonthFigure
 from basisjeugdhulp.reporting.periods import month_end
 from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Match
+
+RUNNING_MONTH_REFRESH = timedelta(minutes=10)
 
 
 def first_of(day):
@@ -113,21 +116,37 @@ def facts_for(month, today):
 def build(month, today):
     MonthFigure.objects.filter(month=month).delete()
     MonthFigure.objects.bulk_create(facts_for(month, today), batch_size=2000)
-    FigureMonth.objects.update_or_create(month=month, defaults={"built_on": today, "dirty": False})
+    FigureMonth.objects.update_or_create(
+        month=month, defaults={"built_on": today, "built_at": timezone.now(), "dirty": False}
+    )
 
 
 def ensure(first, last, today):
     """Build the months of [first, last] that are missing, dirty, or the running month of an
-    earlier day. Returns how many months were counted."""
+    earlier day. Returns how many months were counted.
+
+    The running month changes with every aanmelding, so it is counted again at most every
+    RUNNING_MONTH_REFRESH: at country scale counting it costs up to a second (bench/load.py), and
+    a dashboard that counted it on every view after every aanmelding held up everyone's pages.
+    A corrected earlier month is counted again on the next view."""
     wanted = [m for m in months_between(first, min(last, today))]
     if not wanted:
         return 0
     current = first_of(today)
     state = {row.month: row for row in FigureMonth.objects.filter(month__in=wanted)}
-    stale = [
-        m for m in wanted
-        if m not in state or state[m].dirty or (m == current and state[m].built_on < today)
-    ]
+    refreshed_since = timezone.now() - RUNNING_MONTH_REFRESH
+
+    def is_stale(month):
+        row = state.get(month)
+        if row is None:
+            return True
+        if month != current:
+            return row.dirty
+        if row.built_on < today:
+            return True
+        return row.dirty and (row.built_at is None or row.built_at < refreshed_since)
+
+    stale = [m for m in wanted if is_stale(m)]
     for month in stale:
         build(month, today)
     return len(stale)
