@@ -2,7 +2,11 @@
 # Runs every benchmark under bench/ (or those named: scripts/bench.sh bench/matching_suggestions.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "$#" -eq 0 ]; then set -- bench/*.py; fi
+# bench/urls.py and bench/locustfile.py are used by the benchmarks, not run on their own.
+if [ "$#" -eq 0 ]; then
+  set -- bench/city.py bench/photo.py bench/matching_suggestions.py bench/report.py bench/pages.py \
+    bench/throughput.py bench/load.py
+fi
 for benchmark in "$@"; do
   echo "== $benchmark"
   .venv/bin/python "$benchmark"

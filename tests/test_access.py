@@ -145,3 +145,23 @@ def test_an_unknown_view_is_refused_not_left_open(rf, personas):
     request.resolver_match = ResolverMatch(lambda r: None, (), {}, url_name="new_page")
     response = AccessPolicyMiddleware(lambda r: None).process_view(request, None, (), {})
     assert response.status_code == 403
+
+
+def test_a_role_taken_away_counts_from_the_next_request(client, personas):
+    """Roles are loaded with the user on every request (accounts/backends.py), never kept."""
+    client.force_login(personas.triagist)
+    assert client.get(reverse("intake:queue")).status_code == 200
+    personas.triagist.groups.clear()
+    assert client.get(reverse("intake:queue")).status_code == 403
+
+
+def test_the_user_and_their_roles_are_read_in_one_query(client, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(personas.triagist)
+    client.get(reverse("intake:queue"))  # the session's first request
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("intake:queue")).status_code == 200
+    auth_queries = [q["sql"] for q in captured if "auth_user" in q["sql"] or "auth_group" in q["sql"]]
+    assert len(auth_queries) == 1

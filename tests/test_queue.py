@@ -120,3 +120,19 @@ def test_contacted_and_closed_cases_leave_the_waiting_sections(client, personas)
     html = client.get(reverse("intake:queue")).text
     for key in ("overdue", "today", "soon", "later", "triage"):
         assert "Gezin Klaar" not in section(html, key)
+
+
+def test_a_closure_day_counts_in_the_queue_at_once(client, personas):
+    """Closure days are kept per process (config_cache.py); saving one clears the copy."""
+    from basisjeugdhulp.intake.models import ClosureDay
+
+    today = timezone.localdate()
+    case = case_due(personas.team, add_working_days(today, 4), family_label="Gezin Later")
+    client.force_login(personas.triagist)
+    assert "nog 4 werkdagen" in section(client.get(reverse("intake:queue")).text, "later")
+    closed = ClosureDay.objects.create(date=add_working_days(today, 1), description="Teamdag")
+    later = section(client.get(reverse("intake:queue")).text, "later")
+    case.refresh_from_db()
+    left = working_days_between(today, case.contact_due, {closed.date})
+    assert left != working_days_between(today, case.contact_due)  # the closure day lies between
+    assert f"nog {left} werkdagen" in later
