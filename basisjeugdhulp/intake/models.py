@@ -225,12 +225,6 @@ class Registration(models.Model):
         self.family_keys.all().delete()
         self.categories.clear()
 
-    def working_days_left(self, today, closures=()):
-        """Working days until the contact deadline; negative when it has passed."""
-        if self.contact_due is None:
-            return None
-        return workdays.working_days_between(today, self.contact_due, closures)
-
     def save(self, *args, **kwargs):
         if self.contacted_on and self.triaged_on:
             self.contact_working_days = workdays.working_days_between(

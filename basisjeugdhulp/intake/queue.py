@@ -3,8 +3,8 @@
 Sections follow the promise of contact within five working days: overdue, due today, due
 within two working days, later; then the aanmeldingen still to be triaged, and whether the
 promise was kept in the last week: the families contacted late by name, the others counted.
-Two indexed queries fill every section, so the number of queries does not grow with the
-number of cases.
+One query fills every section (a UNION ALL of two parts, each on its index), so the number of
+queries does not grow with the number of cases.
 
 The lists are what a triagist opens most, and at country scale a team has dozens of families
 waiting: rows load only the columns they show, and what they share is worked out once per
