@@ -126,19 +126,24 @@ def fill(trajectories, today):
         cursor.execute("ANALYZE")
 
 
-def photo_bytes():
-    """One small plan photo through the register's own pipeline (what an upload stores)."""
+def sheet_photo():
+    """A small phone photo of a written sheet (1600×1200 JPEG, ~150 KB), as a user uploads it."""
     from PIL import Image, ImageDraw
 
+    image = Image.new("RGB", (1600, 1200), (244, 241, 232))
+    draw = ImageDraw.Draw(image)
+    for row in range(90, 1150, 55):
+        draw.line([(100, row), (1480, row + 12)], fill=(35, 45, 120), width=5)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=88)
+    return out.getvalue()
+
+
+def photo_bytes():
+    """One small plan photo through the register's own pipeline (what an upload stores)."""
     from basisjeugdhulp.plans import pipeline
 
-    image = Image.new("RGB", (1600, 1131), (246, 244, 236))
-    draw = ImageDraw.Draw(image)
-    for row in range(80, 1100, 60):
-        draw.line([(90, row), (1500, row + 8)], fill=(40, 50, 110), width=4)
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=90)
-    return pipeline.normalise(out.getvalue(), pipeline.Limits())
+    return pipeline.normalise(sheet_photo(), pipeline.Limits())
 
 
 def add_photos(every=PHOTO_EVERY):

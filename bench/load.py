@@ -40,6 +40,8 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from basisjeugdhulp.rows import url_maker  # noqa: E402
+
 import city  # noqa: E402  (bench/city.py: the scale dataset)
 import throughput  # noqa: E402  (bench/throughput.py: gunicorn as in production, sessions)
 
@@ -49,11 +51,11 @@ WORKERS = int(os.environ.get("BENCH_LOAD_WORKERS", "2"))
 TRIAGISTS_PER_TEAM = 3  # 120 triagists in 40 teams
 PROFESSIONALS = 70
 ANALYSTS = 10  # 200 users in all
-ZERO_ID = "00000000-0000-0000-0000-000000000000"
 
 
 def pattern(name):
-    return reverse(name, args=[ZERO_ID]).replace(ZERO_ID, "{}")
+    """The URL of the named pattern with "{}" for its public id (for bench/locustfile.py)."""
+    return url_maker(name)("{}")
 
 
 def users_and_families(today):
@@ -90,17 +92,6 @@ def users_and_families(today):
         user.groups.add(groups[Role.MUNICIPALITY])
         analysts.append({"session": throughput.session_for(user)})
     return {"triagist": triagists, "professional": professionals, "analyst": analysts}
-
-
-def plan_photo(path):
-    """A small phone photo of a sheet (1600×1200 JPEG, ~150 KB), as a user would upload."""
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGB", (1600, 1200), (244, 241, 232))
-    draw = ImageDraw.Draw(image)
-    for row in range(90, 1150, 55):
-        draw.line([(100, row), (1480, row + 12)], fill=(35, 45, 120), width=5)
-    image.save(path, "JPEG", quality=88)
 
 
 def run_locust(config_path, url, csv_prefix, users):
@@ -145,7 +136,7 @@ def main():
         print(f"full: {city.describe(city.refill(city.FULL, today))}")
         from basisjeugdhulp.intake.models import QuestionCategory
 
-        plan_photo(folder / "plan.jpg")
+        (folder / "plan.jpg").write_bytes(city.sheet_photo())
         config = {
             "users": users_and_families(today),
             "photo": str(folder / "plan.jpg"),

@@ -37,7 +37,6 @@ class MineRows:
         self.products = labels(Product)
         self.url = url_maker("trajectories:detail")
         self.date = DateWords()
-        self.today = timezone.localdate()
         self.no_photo = _("no plan photo yet")
 
     def __call__(self, trajectory):
@@ -51,7 +50,7 @@ class MineRows:
         else:
             trajectory.photos_text = self.no_photo
         if trajectory.started_on:
-            days = ((trajectory.ended_on or self.today) - trajectory.started_on).days
+            days = trajectory.days_since_start
             trajectory.day_text = ngettext("day %(days)s", "day %(days)s", days) % {"days": days}
             trajectory.since_text = _("since %(date)s") % {"date": self.date(trajectory.started_on, "j F")}
         else:
