@@ -122,6 +122,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # Server-side prepared statements: a query a connection has run five times is no longer
+    # planned again. Planning a family file's select_related joins cost more than running them
+    # (2–3 ms against 0.3 ms at 1 M trajectories). Off behind a pooler in transaction mode.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Photo storage: S3-compatible object storage when S3_BUCKET is set, else a private folder on

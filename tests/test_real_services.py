@@ -21,6 +21,22 @@ def test_it_runs_on_postgresql(db):
         assert int(cursor.fetchone()[0]) >= 150000  # Django 6.1 needs PostgreSQL 15+
 
 
+def test_postgresql_plans_a_query_the_connection_repeats_only_once(db):
+    """Prepared statements (settings.py): the file's joins are planned once per connection."""
+    need(connection.vendor == "postgresql", "DATABASE_URL does not point to PostgreSQL")
+    from basisjeugdhulp.teams.models import Team
+
+    for _ in range(7):
+        list(Team.objects.filter(name="prepared-statement-check"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%"teams_team"."name" = $1%'],
+        )
+        prepared = cursor.fetchall()
+    assert len(prepared) == 1, "the repeated query should be one prepared statement"
+
+
 @pytest.fixture
 def s3_storage():
     need(bool(settings.S3_BUCKET), "S3_BUCKET is not set")
