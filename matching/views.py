@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from basisjeugdhulp.intake.models import Registration, former_trajectory_with_lead
+from basisjeugdhulp.intake.models import Registration
+from basisjeugdhulp.intake.views import FILE_JOINS
 from basisjeugdhulp.teams.models import Team
 from matching import assignment
 from matching.forms import AssignForm, ProfileForm, RematchForm, SuggestionFilter
@@ -18,8 +19,8 @@ def _registration_for(request, public_id):
     """A family of the user's own team that has an open trajectory to match (else 404)."""
     registration = get_object_or_404(
         Registration.objects.visible_to(request.user)
-        .select_related("team", "trajectory__lead__user", "trajectory__duo__user")
-        .prefetch_related("categories", former_trajectory_with_lead()),
+        .select_related(*FILE_JOINS)
+        .prefetch_related("categories"),
         public_id=public_id,
     )
     trajectory = getattr(registration, "trajectory", None)

@@ -155,6 +155,20 @@ def test_a_role_taken_away_counts_from_the_next_request(client, personas):
     assert client.get(reverse("intake:queue")).status_code == 403
 
 
+def test_leaving_a_team_counts_from_the_next_request(client, personas):
+    """The user's teams come with the user on every request too: a triagist who leaves the team
+    no longer opens its families' files."""
+    from matching.models import Professional
+
+    case = factories.registration(personas.team, "awaiting_contact")
+    file = reverse("intake:registration", args=[case.public_id])
+    client.force_login(personas.triagist)
+    assert client.get(file).status_code == 200
+    Professional.objects.filter(user=personas.triagist).update(active=False)
+    assert client.get(file).status_code == 404
+    assert case.family_label not in client.get(reverse("intake:queue")).text
+
+
 def test_the_user_and_their_roles_are_read_in_one_query(client, personas):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

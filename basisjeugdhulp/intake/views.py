@@ -21,7 +21,7 @@ from basisjeugdhulp.intake.forms import (
     TriageForm,
     children_rows,
 )
-from basisjeugdhulp.intake.models import Child, Registration, SecondCheck, former_trajectory_with_lead
+from basisjeugdhulp.intake.models import Child, Registration, SecondCheck
 from basisjeugdhulp.intake.returning import store_family_keys
 from basisjeugdhulp.intake.routes import CRISIS_LINE, Product, Route, Status
 from basisjeugdhulp.teams.models import Team
@@ -128,12 +128,17 @@ def _save_registration(request, form, children, team):
     return registration
 
 
+# What the family's file shows beside the aanmelding itself, joined into its query. PostgreSQL
+# plans these joins once per connection (prepared statements, settings.py).
+FILE_JOINS = ("team", "trajectory__lead__user", "trajectory__duo__user", "former_trajectory__lead__user")
+
+
 def _registration_for(request, public_id):
     """The aanmelding by its public id, if the user may see it (else 404)."""
     return get_object_or_404(
         Registration.objects.visible_to(request.user)
-        .select_related("team", "trajectory__lead__user", "trajectory__duo__user")
-        .prefetch_related("children", "categories", "second_checks", former_trajectory_with_lead()),
+        .select_related(*FILE_JOINS)
+        .prefetch_related("children", "categories"),
         public_id=public_id,
     )
 
@@ -153,11 +158,13 @@ def _page(request, registration, *, conflict=None, status=200, **forms_):
         Role.TRIAGIST in roles or trajectory.is_professional(request.user)
     ):
         context["trajectory_link"] = trajectory
-    if Role.TRIAGIST in roles and trajectory is not None and trajectory.ended_on is None:
-        from matching.views import panel_context
-
-        context.update(panel_context(request, registration))
-    context["last_check"] = next(reversed(registration.second_checks.all()), None)
+    # The matching panel scores the whole team; htmx fetches it once the file is on screen, so
+    # the file itself (what the family told, first contact) is not held up by it.
+    context["matching_panel"] = (
+        Role.TRIAGIST in roles and trajectory is not None and trajectory.ended_on is None
+    )
+    if registration.status == Status.NEW:  # sent back by the tweede lezer?
+        context["last_check"] = registration.second_checks.last()
     context["conflict"] = conflict
     return render(request, "intake/registration.html", context, status=status)
 

@@ -36,12 +36,11 @@ class TrajectoryQuerySet(models.QuerySet):
         """The trajectories whose file the user may open: their own families (lead or duo),
         and for a triagist every trajectory of their teams. Plan photos follow the same rule."""
         from basisjeugdhulp.accounts.roles import Role, roles_of
-        from matching.models import Professional
+        from basisjeugdhulp.teams.models import team_ids_of
 
         mine = models.Q(lead__user=user) | models.Q(duo__user=user)
         if Role.TRIAGIST in roles_of(user):
-            teams = Professional.objects.filter(user=user, active=True).values("team_id")
-            mine |= models.Q(registration__team_id__in=teams)
+            mine |= models.Q(registration__team_id__in=team_ids_of(user))
         return self.filter(mine, registration__destroyed_at=None)
 
     def with_plan_summary(self):
