@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from basisjeugdhulp.intake.models import Registration
-from basisjeugdhulp.intake.views import FILE_JOINS
 from basisjeugdhulp.teams.models import Team
 from matching import assignment
 from matching.forms import AssignForm, ProfileForm, RematchForm, SuggestionFilter
@@ -19,7 +18,7 @@ def _registration_for(request, public_id):
     """A family of the user's own team that has an open trajectory to match (else 404)."""
     registration = get_object_or_404(
         Registration.objects.visible_to(request.user)
-        .select_related(*FILE_JOINS)
+        .select_related("trajectory__lead__user", "trajectory__duo__user", "former_trajectory")
         .prefetch_related("categories"),
         public_id=public_id,
     )
