@@ -2,6 +2,7 @@
 access, the access log, storage outages, orphans, and closing the trajectory."""
 
 import io
+import re
 import socket
 import threading
 from datetime import timedelta
@@ -376,3 +377,19 @@ def test_lead_and_duo_closing_at_once_the_second_is_told_and_keeps_their_input(c
     assert "3,5" in response.text
     journey.refresh_from_db()
     assert journey.end_reason == "goal" and str(journey.hours_per_week) == "2.00"
+
+
+def test_a_professional_with_many_families_pages_through_them(bob, personas):
+    """The start page shows a page of families, the rest one tap further, none twice."""
+    from basisjeugdhulp.trajectories.views import FAMILIES_PER_PAGE
+
+    for n in range(FAMILIES_PER_PAGE + 3):
+        factories.trajectory(personas.team, family_label=f"Gezin Nummer {n:02}")
+    first = bob.get(reverse("trajectories:mine")).text
+    assert f"Gezinnen 1–{FAMILIES_PER_PAGE} van {FAMILIES_PER_PAGE + 3}" in first
+    second = bob.get(reverse("trajectories:mine"), {"pagina": 2}).text
+    shown = re.findall(r"Gezin Nummer \d\d", first) + re.findall(r"Gezin Nummer \d\d", second)
+    assert sorted(shown) == [f"Gezin Nummer {n:02}" for n in range(FAMILIES_PER_PAGE + 3)]
+    assert 'href="?pagina=1"' in second and "Vorige" in second
+    # A page past the end shows the last one rather than an error.
+    assert "Gezin Nummer" in bob.get(reverse("trajectories:mine"), {"pagina": 99}).text

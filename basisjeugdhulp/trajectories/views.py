@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -60,8 +61,14 @@ class MineRows:
         return trajectory
 
 
+# A professional's families on one page of the start page: a phone shows a handful at a time,
+# and at country scale a professional can have dozens open (bench/city.py: ~40).
+FAMILIES_PER_PAGE = 20
+
+
 def mine(request):
-    """The professional's start page: their families, and the team's families awaiting contact."""
+    """The professional's start page: their families (a page of them), and the team's families
+    awaiting contact."""
     professional = Professional.objects.select_related("team").filter(user=request.user).first()
     queue = five_day_queue.build(
         Registration.objects.visible_to(request.user), timezone.localdate(), recent_contacts=False
@@ -75,13 +82,15 @@ def mine(request):
         .only(*MINE_FIELDS)
         .order_by("registration__contact_due", "pk")
     )
+    families = Paginator(trajectories, FAMILIES_PER_PAGE).get_page(request.GET.get("pagina"))
     return render(
         request,
         "trajectories/mine.html",
         {
             "professional": professional,
             "waiting": waiting,
-            "trajectories": list(map(MineRows(), trajectories)),
+            "families": families,
+            "trajectories": list(map(MineRows(), families.object_list)),
             "today": timezone.localdate(),
         },
     )
