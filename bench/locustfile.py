@@ -2,7 +2,8 @@
 
 Three kinds of user, each signed in with a session of their own (made by bench/load.py, which
 also lists the families each may see), each acting every 2–8 s:
-- a triagist opens the triage queue, views a family of their team, records an aanmelding;
+- a triagist opens the triage queue, views a family of their team (and, as the browser does,
+  the matching panel htmx loads into it), records an aanmelding;
 - a youth professional opens their start page and a family's trajectory, uploads a photo of
   the A3 plan;
 - a municipal analyst opens the dashboard for a year.
@@ -10,9 +11,11 @@ Every answer is checked: a page must answer 200, a saved form or photo 302 to wh
 (a form shown again with a message counts as a failure).
 """
 
+import html
 import json
 import os
 import random
+import re
 import secrets
 import uuid
 
@@ -22,6 +25,7 @@ CONFIG = json.loads(open(os.environ["LOAD_CONFIG"]).read())
 URL = CONFIG["urls"]  # reversed by bench/load.py; "{}" stands for a public id
 PHOTO = open(CONFIG["photo"], "rb").read()
 THINK = between(2, 8)
+PANEL = re.compile(r'<section class="card" id="matching-panel"[^>]*hx-get="([^"]+)"')
 
 
 class SignedIn(HttpUser):
@@ -36,10 +40,11 @@ class SignedIn(HttpUser):
         # loopback, so they are sent as a header, as a browser behind TLS would send them.
         self.client.headers["Cookie"] = f"sessionid={self.me['session']}; csrftoken={self.csrf}"
 
-    def page(self, url, name):
-        with self.client.get(url, name=name, catch_response=True, allow_redirects=False) as response:
+    def page(self, url, name, headers=None):
+        with self.client.get(url, name=name, headers=headers, catch_response=True, allow_redirects=False) as response:
             if response.status_code != 200:
                 response.failure(f"answered {response.status_code}")
+            return response.text
 
     def post(self, url, name, data, files=None, expect=302):
         data = {**data, "csrfmiddlewaretoken": self.csrf}
@@ -59,7 +64,11 @@ class Triagist(SignedIn):
 
     @task(4)
     def view_a_family(self):
-        self.page(URL["family"].format(random.choice(self.me["families"])), "family file")
+        file = self.page(URL["family"].format(random.choice(self.me["families"])), "family file")
+        # As the browser does: htmx loads the matching panel once the file is shown.
+        panel = PANEL.search(file or "")
+        if panel:
+            self.page(html.unescape(panel.group(1)), "matching panel (htmx)", headers={"HX-Request": "true"})
 
     @task(2)
     def record_an_aanmelding(self):

@@ -54,7 +54,8 @@ def panel_context(request, registration):
             background=options["background"],
             allow_full=allow_full,
         ),
-        "history": trajectory.matches.select_related("professional__user"),
+        # A family without a lead has never been matched (a lead is replaced, never removed).
+        "history": trajectory.matches.select_related("professional__user") if trajectory.lead_id else [],
     }
 
 
