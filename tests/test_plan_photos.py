@@ -393,3 +393,12 @@ def test_a_professional_with_many_families_pages_through_them(bob, personas):
     assert 'href="?pagina=1"' in second and "Vorige" in second
     # A page past the end shows the last one rather than an error.
     assert "Gezin Nummer" in bob.get(reverse("trajectories:mine"), {"pagina": 99}).text
+
+
+def test_the_trajectory_page_says_how_long_ago_it_started(bob, personas):
+    today = timezone.localdate()
+    started_today = factories.trajectory(personas.team, received_on=today, triaged_on=today)
+    page = bob.get(reverse("trajectories:detail", args=[started_today.public_id])).text
+    assert "· vandaag" in page and "0 dagen geleden" not in page
+    last_week = factories.trajectory(personas.team, received_on=today - timedelta(days=7), triaged_on=today - timedelta(days=7))
+    assert "· 7 dagen geleden" in bob.get(reverse("trajectories:detail", args=[last_week.public_id])).text
