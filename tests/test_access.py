@@ -169,13 +169,19 @@ def test_leaving_a_team_counts_from_the_next_request(client, personas):
     assert case.family_label not in client.get(reverse("intake:queue")).text
 
 
-def test_the_user_and_their_roles_are_read_in_one_query(client, personas):
+@pytest.mark.parametrize("persona, page", [("triagist", "intake:queue"), ("professional", "trajectories:mine")])
+def test_the_user_their_roles_and_teams_are_read_in_one_query(client, personas, persona, page):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.force_login(personas.triagist)
-    client.get(reverse("intake:queue"))  # the session's first request
+    client.force_login(getattr(personas, persona))
+    client.get(reverse(page))  # the session's first request
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(reverse("intake:queue")).status_code == 200
-    auth_queries = [q["sql"] for q in captured if "auth_user" in q["sql"] or "auth_group" in q["sql"]]
-    assert len(auth_queries) == 1
+        response = client.get(reverse(page))
+    assert response.status_code == 200
+    assert personas.team.name in response.text
+    about_the_user = [
+        q["sql"] for q in captured
+        if any(table in q["sql"] for table in ("auth_user", "auth_group", "teams_team", "matching_professional"))
+    ]
+    assert len(about_the_user) == 1

@@ -1,7 +1,7 @@
 """Signing in with a username and password is Django's ModelBackend; loading the signed-in user
 on every later request is done here, together with what every request asks next: the user's
-roles (their groups), whether one of those roles needs a second factor, and the teams the user
-works in (which families they may see).
+roles (their groups), whether one of those roles needs a second factor, and where the user
+works (teams/membership.py: which families they may see).
 
 One plain query instead of four ORM queries (user, groups, second-factor rule, teams): ~0.4 ms
 instead of ~1.7 ms on every page (bench/throughput.py measures the pages), and the pages' own
@@ -16,9 +16,10 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 
 from basisjeugdhulp.accounts.models import SecondFactorRule
-from matching.models import Professional
 from basisjeugdhulp.accounts.roles import Role, remember_roles
-from basisjeugdhulp.teams.models import remember_team_ids
+from basisjeugdhulp.teams import membership
+from basisjeugdhulp.teams.models import Team
+from matching.models import Professional
 
 
 @cache
@@ -31,11 +32,13 @@ def _user_with_roles_sql():
                EXISTS (SELECT 1 FROM {SecondFactorRule._meta.db_table} r
                        WHERE r.required AND (r.role = g.name OR (u.is_superuser AND r.role = %s))
                ) AS register_second_factor,
-               p.team_id AS register_team_id
+               p.id AS register_professional_id, p.team_id AS register_team_id,
+               p.education AS register_education, t.name AS register_team_name
         FROM {user._meta.db_table} u
         LEFT JOIN {memberships.db_table} m ON m.user_id = u.id
         LEFT JOIN {Group._meta.db_table} g ON g.id = m.group_id
         LEFT JOIN {professionals} p ON p.user_id = u.id AND p.active
+        LEFT JOIN {Team._meta.db_table} t ON t.id = p.team_id
         WHERE u.id = %s
     """
 
@@ -48,5 +51,8 @@ class RegisterBackend(ModelBackend):
         user = rows[0]
         remember_roles(user, {row.register_role for row in rows if row.register_role})
         user.second_factor_required = any(row.register_second_factor for row in rows)
-        remember_team_ids(user, sorted({row.register_team_id for row in rows if row.register_team_id}))
+        membership.remember(user, [
+            (row.register_professional_id, row.register_team_id, row.register_education, row.register_team_name)
+            for row in rows if row.register_professional_id
+        ])
         return user

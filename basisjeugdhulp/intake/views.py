@@ -24,6 +24,7 @@ from basisjeugdhulp.intake.forms import (
 from basisjeugdhulp.intake.models import Child, Registration, SecondCheck
 from basisjeugdhulp.intake.returning import store_family_keys
 from basisjeugdhulp.intake.routes import CRISIS_LINE, Product, Route, Status
+from basisjeugdhulp.teams.membership import teams_of
 from basisjeugdhulp.teams.models import Team
 from matching import assignment
 from matching.models import Professional
@@ -47,8 +48,8 @@ class QueueFilter(forms.Form):
 def queue(request):
     """The triagist's start page: the five-working-day queue of the own team(s)."""
     registrations = Registration.objects.visible_to(request.user)
-    teams = Team.objects.of_user(request.user)
-    filters = QueueFilter(request.GET or None, teams=teams)
+    teams = teams_of(request.user)
+    filters = QueueFilter(request.GET or None, teams=Team.objects.filter(pk__in=[team.pk for team in teams]))
     if filters.is_valid():
         if filters.cleaned_data["team"]:
             registrations = registrations.filter(team=filters.cleaned_data["team"])
@@ -57,7 +58,7 @@ def queue(request):
     context = {
         "queue": five_day_queue.build(registrations, timezone.localdate()),
         "filters": filters,
-        "teams": list(teams),
+        "teams": teams,
     }
     template = "intake/queue.html#queue" if request.htmx else "intake/queue.html"
     return render(request, template, context)
@@ -72,7 +73,7 @@ def _initial_from(data):
 
 def new_registration(request):
     """Record an aanmelding in one screen. Children rows are added and removed in place."""
-    team = Team.objects.of_user(request.user).first()
+    team = next(iter(teams_of(request.user)), None)
     if team is None:
         messages.error(request, _("You are not part of a WIJ team yet, so you cannot record an aanmelding."))
         return redirect("intake:queue")

@@ -29,17 +29,3 @@ class Team(models.Model):
     def __str__(self):
         return self.name
 
-
-def team_ids_of(user):
-    """The ids of the teams the user works in as an active professional. The signed-in user
-    brings them along (accounts/backends.py); for any other user they are asked here once."""
-    ids = getattr(user, "_register_team_ids", None)
-    if ids is None:
-        ids = remember_team_ids(user, Team.objects.of_user(user).values_list("pk", flat=True))
-    return ids
-
-
-def remember_team_ids(user, ids):
-    """Keep the user's team ids on the user object for the rest of the request."""
-    user._register_team_ids = tuple(ids)
-    return user._register_team_ids

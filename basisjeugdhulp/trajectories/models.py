@@ -36,7 +36,7 @@ class TrajectoryQuerySet(models.QuerySet):
         """The trajectories whose file the user may open: their own families (lead or duo),
         and for a triagist every trajectory of their teams. Plan photos follow the same rule."""
         from basisjeugdhulp.accounts.roles import Role, roles_of
-        from basisjeugdhulp.teams.models import team_ids_of
+        from basisjeugdhulp.teams.membership import team_ids_of
 
         mine = models.Q(lead__user=user) | models.Q(duo__user=user)
         if Role.TRIAGIST in roles_of(user):

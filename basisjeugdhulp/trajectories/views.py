@@ -17,6 +17,7 @@ from basisjeugdhulp.intake.routes import Product
 from basisjeugdhulp.plans.forms import PlanPhotoForm
 from basisjeugdhulp.plans.models import PlanPhoto
 from basisjeugdhulp.rows import DateWords, labels, url_maker
+from basisjeugdhulp.teams.membership import memberships_of
 from basisjeugdhulp.trajectories.forms import CloseForm
 from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Professional
@@ -69,7 +70,11 @@ FAMILIES_PER_PAGE = 20
 def mine(request):
     """The professional's start page: their families (a page of them), and the team's families
     awaiting contact."""
-    professional = Professional.objects.select_related("team").filter(user=request.user).first()
+    # An active membership came with the user; one who left their team still sees the families
+    # they lead, and their profile.
+    professional = next(iter(memberships_of(request.user)), None) or (
+        Professional.objects.select_related("team").filter(user=request.user).first()
+    )
     queue = five_day_queue.build(
         Registration.objects.visible_to(request.user), timezone.localdate(), recent_contacts=False
     )
