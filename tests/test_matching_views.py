@@ -48,6 +48,7 @@ def panel_of_the_file(client, case):
     placeholder = re.search(r'<section class="card" id="matching-panel"[^>]*>', file).group(0)
     assert 'hx-trigger="load"' in placeholder and suggested_names(file) == []
     url = re.search(r'hx-get="([^"]+)"', placeholder).group(1)
+    assert f'<a href="{url}">Toon suggesties</a>' in file  # without JavaScript, or if loading fails
     return client.get(url, headers={"HX-Request": "true"}).text
 
 
