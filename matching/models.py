@@ -4,12 +4,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp import config_cache
+from basisjeugdhulp.subqueries import count_of
 from basisjeugdhulp.intake.routes import Category, Product
 
 
@@ -76,12 +76,7 @@ class ProfessionalQuerySet(models.QuerySet):
         today = today or timezone.localdate()
 
         def open_families(role):
-            count = (
-                Trajectory.objects.filter(ended_on=None, **{role: OuterRef("pk")})
-                .order_by()
-                .values(n=Func(function="COUNT", template="COUNT(*)", output_field=IntegerField()))
-            )
-            return Coalesce(Subquery(count, output_field=IntegerField()), 0)
+            return count_of(Trajectory.objects.filter(ended_on=None, **{role: OuterRef("pk")}))
 
         absent_today = Absence.objects.filter(
             professional=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today

@@ -28,4 +28,3 @@ class Team(models.Model):
 
     def __str__(self):
         return self.name
-

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp.intake.routes import Product
+from basisjeugdhulp.subqueries import count_of
 
 
 class EndReason(models.TextChoices):
@@ -52,9 +53,7 @@ class TrajectoryQuerySet(models.QuerySet):
 
         photos = PlanPhoto.objects.filter(trajectory=models.OuterRef("pk")).order_by()
         return self.annotate(
-            photo_count=models.Subquery(
-                photos.values(n=models.Func(function="COUNT", template="COUNT(*)", output_field=models.IntegerField()))
-            ),
+            photo_count=count_of(photos),
             last_photo_at=models.Subquery(photos.order_by("-uploaded_at").values("uploaded_at")[:1]),
         )
 
