@@ -13,7 +13,7 @@ def family_for(registration, *, product=None, language=None, background=None):
     return scoring.Family(
         team_id=registration.team_id,
         product=product or registration.product,
-        categories=frozenset(c.code for c in registration.categories.all()),
+        categories=frozenset(registration.category_codes()),
         category_labels=dict(Category.choices),
         language=registration.preferred_language if language is None else language,
         background=registration.preferred_background if background is None else background,

@@ -19,7 +19,7 @@ def _registration_for(request, public_id):
     registration = get_object_or_404(
         Registration.objects.visible_to(request.user)
         .select_related("trajectory__lead__user", "trajectory__duo__user", "former_trajectory")
-        .prefetch_related("categories"),
+        .with_category_codes(),
         public_id=public_id,
     )
     trajectory = getattr(registration, "trajectory", None)

@@ -219,6 +219,33 @@ def test_every_view_of_a_file_is_logged(client, personas):
     assert events.first().roles == "jeugdprofessional"
 
 
+def test_the_file_lists_children_oldest_first_and_categories_by_name_with_the_aanmelding(client, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from basisjeugdhulp.intake.models import QuestionCategory
+
+    client.force_login(personas.triagist)
+    small = factories.registration(personas.team, children=[("Sara", 2015)])
+    large = factories.registration(personas.team, children=[("Noor", 2016), ("Sem", 2012), ("Ada", 2012)])
+    large.categories.set(QuestionCategory.objects.filter(code__in=["school", "autisme", "opvoeding"]))
+
+    def view(case):
+        client.get(reverse("intake:registration", args=[case.public_id]))  # warm: the session
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("intake:registration", args=[case.public_id])).text
+        return page, [query["sql"] for query in captured]
+
+    page, queries = view(large)
+    facts = re.sub(r"\s+", " ", page)
+    assert "<dt>Kinderen</dt><dd> Sem (2012), Ada (2012), Noor (2016) </dd>" in facts
+    assert "<dt>Vraagcategorieën</dt><dd>Autisme, Opvoeding, School</dd>" in facts
+    # Children and categories come with the aanmelding's own row, not in queries of their own.
+    [with_lists] = [sql for sql in queries if "intake_child" in sql or "intake_registration_categories" in sql]
+    assert "intake_child" in with_lists and "intake_registration_categories" in with_lists
+    assert len(view(small)[1]) == len(queries)
+
+
 def test_closure_days_move_the_deadlines_of_families_not_yet_contacted(db, personas):
     triaged = factories.a_weekday()
     waiting = factories.registration(personas.team, "awaiting_contact", triaged_on=triaged)

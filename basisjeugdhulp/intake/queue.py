@@ -3,8 +3,8 @@
 Sections follow the promise of contact within five working days: overdue, due today, due
 within two working days, later; then the aanmeldingen still to be triaged, and whether the
 promise was kept in the last week: the families contacted late by name, the others counted.
-One query fills every section (a UNION ALL of two parts, each on its index), so the number of
-queries does not grow with the number of cases.
+One query fills every section (PostgreSQL combines an index scan for the open cases and one for
+the week's contacts), so the number of queries does not grow with the number of cases.
 
 The lists are what a triagist opens most, and at country scale a team has dozens of families
 waiting: rows load only the columns they show, and what they share is worked out once per
@@ -14,6 +14,10 @@ request (basisjeugdhulp/rows.py).
 from dataclasses import dataclass, field
 from datetime import timedelta
 from types import SimpleNamespace
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from basisjeugdhulp import workdays
 from basisjeugdhulp.intake.models import ClosureDay
@@ -43,8 +47,28 @@ ROW_FIELDS = (
 )
 
 
+def deadline_words(days):
+    """'nog 2 werkdagen', 'vandaag', '1 werkdag te laat'."""
+    if days == 0:
+        return _("due today")
+    if days > 0:
+        return ngettext("%(n)d working day left", "%(n)d working days left", days) % {"n": days}
+    return ngettext("%(n)d working day late", "%(n)d working days late", -days) % {"n": -days}
+
+
+def deadline_state(days):
+    """A CSS modifier for the deadline badge."""
+    if days < 0:
+        return "late"
+    if days == 0:
+        return "today"
+    return "soon" if days <= SOON_WORKING_DAYS else "later"
+
+
 class Rows:
-    """Makes each case's row (basisjeugdhulp/rows.py: what rows share is done once)."""
+    """Makes each case's row (basisjeugdhulp/rows.py: what rows share is done once), with its
+    deadline in words: the template only prints, which costs a tenth of a {% blocktranslate %}
+    per row."""
 
     def __init__(self, today, closures):
         self.today, self.closures = today, closures
@@ -52,38 +76,53 @@ class Rows:
         self.file_url = url_maker("intake:registration")
         self.date = DateWords()
         self._days = {}
+        self._words = {}
 
     def working_days(self, start, end):
         if (start, end) not in self._days:
             self._days[start, end] = workdays.working_days_between(start, end, self.closures)
         return self._days[start, end]
 
+    def words(self, key, make):
+        if key not in self._words:
+            self._words[key] = make()
+        return self._words[key]
+
     def __call__(self, case):
         case.url = self.file_url(case.public_id)
         case.kind = self.products.get(case.product) if case.product else self.statuses.get(case.status, "")
         case.channel_label = self.channels.get(case.channel, case.channel)
         case.is_returning = case.former_trajectory is not None
-        case.days_left = self.working_days(self.today, case.contact_due) if case.contact_due else None
-        case.due_label = self.date(case.contact_due, "D j F")
-        case.received_label = self.date(case.received_on, "j F")
+        case.deadline_date = ""
+        if case.status == Status.CONTACTED:
+            days = case.days_late
+            case.deadline_state = "late" if days else "later"
+            case.deadline_text = self.words(("late", days), lambda: ngettext(
+                "contacted %(counter)s working day late", "contacted %(counter)s working days late", days
+            ) % {"counter": days} if days else _("contacted on time"))
+        elif case.contact_due:
+            case.days_left = days = self.working_days(self.today, case.contact_due)
+            case.deadline_state = deadline_state(days)
+            case.deadline_text = self.words(("left", days), lambda: deadline_words(days))
+            case.deadline_date = self.date(case.contact_due, "D j F")
+        else:
+            case.deadline_state = ""
+            received = self.date(case.received_on, "j F")
+            case.deadline_text = self.words(("received", received), lambda: _("received %(date)s") % {"date": received})
         return case
 
 
 def build(registrations, today, recent_contacts=True):
     """The queue for the given (already access-limited and filtered) aanmeldingen, in one query:
-    the cases still open and (unless not wanted) the week's contacts, each part on its index."""
+    the cases still open and (unless not wanted) the week's contacts."""
     closures = ClosureDay.objects.all_dates()
     soon_limit = workdays.add_working_days(today, SOON_WORKING_DAYS, closures)
     row = Rows(today, closures)
     queue = Queue()
-    still_open = registrations.filter(status__in=[Status.AWAITING_CONTACT, Status.NEW, Status.SECOND_CHECK])
-    contacted = registrations.filter(
-        status=Status.CONTACTED, contacted_on__gte=today - timedelta(days=RECENT_DAYS)
-    )
-    cases = still_open.order_by().values(*ROW_FIELDS)
+    wanted = Q(status__in=[Status.AWAITING_CONTACT, Status.NEW, Status.SECOND_CHECK])
     if recent_contacts:
-        cases = cases.union(contacted.order_by().values(*ROW_FIELDS), all=True).order_by()
-    for case in (SimpleNamespace(**values) for values in cases):
+        wanted |= Q(status=Status.CONTACTED, contacted_on__gte=today - timedelta(days=RECENT_DAYS))
+    for case in (SimpleNamespace(**values) for values in registrations.filter(wanted).order_by().values(*ROW_FIELDS)):
         if case.status == Status.CONTACTED:
             case.days_late = max(0, row.working_days(case.contact_due, case.contacted_on)) if case.contact_due else 0
             if case.days_late:

@@ -139,7 +139,8 @@ def _registration_for(request, public_id):
     return get_object_or_404(
         Registration.objects.visible_to(request.user)
         .select_related(*FILE_JOINS)
-        .prefetch_related("children", "categories"),
+        .with_children()
+        .with_category_codes(),
         public_id=public_id,
     )
 
