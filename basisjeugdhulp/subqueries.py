@@ -1,35 +1,44 @@
-"""Counting rows, and listing a few of them, in a correlated subquery of the row's own query.
+"""Correlated subqueries written out in SQL: a count, a latest date or a short list of rows for
+each row of a page's query, in that same query.
 
-Django's ``Count`` inside a subquery's ``values()`` groups by every column of the model, so the
-subquery returns one row per counted row instead of one count. A plain ``COUNT(*)`` without
-GROUP BY always returns one row (0 when nothing matches), and PostgreSQL can answer it from an
-index alone. The same holds for gathering rows into one JSON array: a family's children and
-question categories come with the family's own row instead of in two more queries.
+Django's ``Subquery(... OuterRef ...)`` builds, resolves and compiles a whole inner query on
+every request: 0.4–0.5 ms of a worker's CPU each, as much as a round trip to PostgreSQL and
+more than the database needs to answer it (docs/performance.md). Written out, such a subquery
+compiles like a column. The SQL here is plain SQL that PostgreSQL and SQLite both read, except
+where a JSON function differs by name; table and column names come from this code, never from
+input.
 """
 
-from django.db.models import Func, IntegerField, JSONField, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import F, Func, IntegerField, JSONField
 
 
-def count_of(queryset):
-    """An expression for the number of rows of queryset (which refers to OuterRef)."""
-    count = Func(function="COUNT", template="COUNT(*)", output_field=IntegerField())
-    return Subquery(queryset.order_by().values(n=count), output_field=IntegerField())
+class Correlated(Func):
+    """``(sql)`` with ``{outer}`` standing for the outer row's column ``outer`` (its pk unless
+    told otherwise); ``sqlite`` when SQLite needs other SQL; ``params`` for ``%s`` in the SQL."""
+
+    def __init__(self, sql, *, output_field, outer="pk", sqlite=None, params=()):
+        super().__init__(F(outer), output_field=output_field)
+        self.sql, self.sqlite, self.params = sql, sqlite or sql, tuple(params)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, column_params = compiler.compile(self.source_expressions[0])
+        sql = self.sqlite if connection.vendor == "sqlite" else self.sql
+        return f"({sql.format(outer=column)})", (*column_params, *self.params)
 
 
-class JSONRows(Func):
-    """The rows' values gathered into one JSON array, without GROUP BY (like COUNT(*) above).
-    JSONB (not JSON) on PostgreSQL, which Django reads as text, as for a JSONField."""
-
-    function = "JSONB_AGG"
-    output_field = JSONField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+def count_of(table, where, params=()):
+    """The number of rows of ``table`` for which ``where`` holds (which uses ``{outer}``).
+    COUNT(*) without GROUP BY always gives one row, 0 when nothing matches."""
+    return Correlated(f"SELECT COUNT(*) FROM {table} WHERE {where}", params=params, output_field=IntegerField())
 
 
-def rows_of(queryset, **fields):
-    """An expression for the rows of queryset (which refers to OuterRef) as a list of
-    {name: value} for the given fields, in no order; None or [] when there are none."""
-    rows = JSONRows(JSONObject(**fields))
-    return Subquery(queryset.order_by().values(rows=rows), output_field=JSONField())
+def rows_of(table, where, *fields):
+    """The rows of ``table`` for which ``where`` holds, as a list of {field: value} in no order;
+    None (PostgreSQL) or [] (SQLite) when there are none. JSONB, not JSON, on PostgreSQL: Django
+    reads it as text, as it reads a JSONField."""
+    pairs = ", ".join(f"'{field}', {field}" for field in fields)
+    return Correlated(
+        f"SELECT JSONB_AGG(JSONB_BUILD_OBJECT({pairs})) FROM {table} WHERE {where}",
+        sqlite=f"SELECT JSON_GROUP_ARRAY(JSON_OBJECT({pairs})) FROM {table} WHERE {where}",
+        output_field=JSONField(),
+    )

@@ -4,12 +4,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp import config_cache
-from basisjeugdhulp.subqueries import count_of
+from basisjeugdhulp.subqueries import Correlated, count_of
 from basisjeugdhulp.intake.routes import Category, Product
 
 
@@ -71,19 +71,19 @@ class ProfessionalQuerySet(models.QuerySet):
         Lead and duo are counted apart, so each count reads only its partial index on open
         trajectories (an index-only scan: 0.6 ms instead of 2.4 ms for a team at 1 M).
         """
-        from basisjeugdhulp.trajectories.models import Trajectory
-
         today = today or timezone.localdate()
 
         def open_families(role):
-            return count_of(Trajectory.objects.filter(ended_on=None, **{role: OuterRef("pk")}))
+            return count_of("trajectories_trajectory", f"{role}_id = {{outer}} AND ended_on IS NULL")
 
-        absent_today = Absence.objects.filter(
-            professional=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today
-        )
         return self.annotate(
             load=open_families("lead") + open_families("duo"),
-            absent=Exists(absent_today),
+            absent=Correlated(
+                "SELECT EXISTS (SELECT 1 FROM matching_absence"
+                " WHERE professional_id = {outer} AND starts_on <= %s AND ends_on >= %s)",
+                params=[today, today],
+                output_field=models.BooleanField(),
+            ),
         )
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp import config_cache, workdays
 from basisjeugdhulp.intake.routes import Category, Channel, ContactMode, Product, Route, Status
+from basisjeugdhulp.subqueries import rows_of
 
 CONTACT_PROMISE_WORKING_DAYS = 5  # "contact binnen vijf werkdagen" (source 002)
 
@@ -74,22 +75,18 @@ class RegistrationQuerySet(models.QuerySet):
 
     def with_category_codes(self):
         """The question categories' codes in the aanmelding's own row (category_codes())."""
-        from basisjeugdhulp.subqueries import rows_of
-
-        return self.annotate(
-            category_rows=rows_of(QuestionCategory.objects.filter(registration=models.OuterRef("pk")), code="code")
-        )
+        return self.annotate(category_rows=rows_of(
+            "intake_registration_categories JOIN intake_questioncategory"
+            " ON intake_questioncategory.id = questioncategory_id",
+            "registration_id = {outer}",
+            "code",
+        ))
 
     def with_children(self):
-        """The children in the aanmelding's own row (listed_children()): the family's file
-        shows them, and two more queries would cost it a fifth of its time (bench/throughput.py)."""
-        from basisjeugdhulp.subqueries import rows_of
-
+        """The children in the aanmelding's own row (listed_children()), instead of a query
+        of their own on the family's file."""
         return self.annotate(
-            children_rows=rows_of(
-                Child.objects.filter(registration=models.OuterRef("pk")),
-                pk="pk", first_name="first_name", birth_year="birth_year",
-            )
+            children_rows=rows_of("intake_child", "registration_id = {outer}", "id", "first_name", "birth_year")
         )
 
     def recompute_deadlines(self):
@@ -208,8 +205,8 @@ class Registration(models.Model):
         """The children ({first_name, birth_year}), oldest first as Child.Meta orders them: from
         the row when it was read with_children(), else asked now."""
         if hasattr(self, "children_rows"):
-            return sorted(self.children_rows or (), key=lambda row: (row["birth_year"], row["pk"]))
-        return list(self.children.values("pk", "first_name", "birth_year"))
+            return sorted(self.children_rows or (), key=lambda row: (row["birth_year"], row["id"]))
+        return list(self.children.values("id", "first_name", "birth_year"))
 
     def route_to_basic(self, product, user, today):
         """Basis jeugdhulp: store the contact deadline and open the trajectory (saves both).

@@ -131,7 +131,7 @@ def _save_registration(request, form, children, team):
 
 # What the family's file shows beside the aanmelding itself, joined into its query. PostgreSQL
 # plans these joins once per connection (prepared statements, settings.py).
-FILE_JOINS = ("team", "trajectory__lead__user", "trajectory__duo__user", "former_trajectory__lead__user")
+FILE_JOINS = ("trajectory__lead__user", "trajectory__duo__user", "former_trajectory__lead__user")
 
 
 def _registration_for(request, public_id):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp.intake.routes import Product
-from basisjeugdhulp.subqueries import count_of
+from basisjeugdhulp.subqueries import Correlated, count_of
 
 
 class EndReason(models.TextChoices):
@@ -49,12 +49,12 @@ class TrajectoryQuerySet(models.QuerySet):
 
         Subqueries per trajectory on the plan_versions index rather than a join and GROUP BY:
         the join read the whole photo table for a professional's few dozen families."""
-        from basisjeugdhulp.plans.models import PlanPhoto
-
-        photos = PlanPhoto.objects.filter(trajectory=models.OuterRef("pk")).order_by()
         return self.annotate(
-            photo_count=count_of(photos),
-            last_photo_at=models.Subquery(photos.order_by("-uploaded_at").values("uploaded_at")[:1]),
+            photo_count=count_of("plans_planphoto", "trajectory_id = {outer}"),
+            last_photo_at=Correlated(
+                "SELECT MAX(uploaded_at) FROM plans_planphoto WHERE trajectory_id = {outer}",
+                output_field=models.DateTimeField(),
+            ),
         )
 
     def closed_since(self, day):
