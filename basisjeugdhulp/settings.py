@@ -109,6 +109,10 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets are drawn with Django's own Jinja2 copies of its widget templates (same HTML,
+# half the time; basisjeugdhulp/form_rendering.py). The register's own templates stay Django's.
+FORM_RENDERER = "basisjeugdhulp.form_rendering.WidgetsInJinja2"
+
 # Database: SQLite file for a first run, PostgreSQL (psycopg 3) when DATABASE_URL says so.
 # Connections stay open between requests: a new PostgreSQL connection costs ~3 ms
 # (shared/PERFORMANCE.md).

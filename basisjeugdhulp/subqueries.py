@@ -26,10 +26,12 @@ class Correlated(Func):
         return f"({sql.format(outer=column)})", (*column_params, *self.params)
 
 
-def count_of(table, where, params=()):
+def count_of(table, where, params=(), outer="pk"):
     """The number of rows of ``table`` for which ``where`` holds (which uses ``{outer}``).
     COUNT(*) without GROUP BY always gives one row, 0 when nothing matches."""
-    return Correlated(f"SELECT COUNT(*) FROM {table} WHERE {where}", params=params, output_field=IntegerField())
+    return Correlated(
+        f"SELECT COUNT(*) FROM {table} WHERE {where}", params=params, outer=outer, output_field=IntegerField()
+    )
 
 
 def rows_of(table, where, *fields):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from basisjeugdhulp.intake.models import Registration
+from basisjeugdhulp.subqueries import count_of
 from basisjeugdhulp.teams.models import Team
 from matching import assignment
 from matching.forms import AssignForm, ProfileForm, RematchForm, SuggestionFilter
@@ -19,7 +20,8 @@ def _registration_for(request, public_id):
     registration = get_object_or_404(
         Registration.objects.visible_to(request.user)
         .select_related("trajectory__lead__user", "trajectory__duo__user", "former_trajectory")
-        .with_category_codes(),
+        .with_category_codes()
+        .annotate(match_count=count_of("matching_match", "trajectory_id = {outer}", outer="trajectory__id")),
         public_id=public_id,
     )
     trajectory = getattr(registration, "trajectory", None)
@@ -54,8 +56,8 @@ def panel_context(request, registration):
             background=options["background"],
             allow_full=allow_full,
         ),
-        # A family without a lead has never been matched (a lead is replaced, never removed).
-        "history": trajectory.matches.select_related("professional__user") if trajectory.lead_id else [],
+        # The history is shown once there is more than the one lead: a duo, or a re-match.
+        "history": trajectory.matches.select_related("professional__user") if registration.match_count > 1 else [],
     }
 
 

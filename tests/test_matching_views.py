@@ -157,6 +157,7 @@ def test_a_full_professional_needs_a_reason_to_be_assigned(triagist, personas, c
 def test_rematch_needs_a_reason_and_keeps_the_history(triagist, personas, case):
     alice, bob = personas.triagist.professional, personas.professional.professional
     assign(triagist, case, lead=bob.pk)
+    assert "<h3>Geschiedenis</h3>" not in panel_of_the_file(triagist, case)  # one lead: nothing to tell
     response = rematch(triagist, case, lead=alice.pk)
     assert response.status_code == 200
     assert "Geef de reden van de herkoppeling." in response.text
@@ -178,7 +179,8 @@ def test_rematch_needs_a_reason_and_keeps_the_history(triagist, personas, case):
         (alice, "", True),
     ]
     assert Match.objects.rematches().count() == 1
-    assert "vervangen: geen klik" in panel_of_the_file(triagist, case)
+    panel = panel_of_the_file(triagist, case)
+    assert "<h3>Geschiedenis</h3>" in panel and "vervangen: geen klik" in panel
 
 
 def test_a_professional_cannot_assign_or_rematch(client, personas, case):
