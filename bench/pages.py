@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "basisjeugdhulp.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # figures only, not a line per sign-in
 
 import django  # noqa: E402
 
