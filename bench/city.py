@@ -196,7 +196,8 @@ def empty():
     from basisjeugdhulp.plans.storing import remove_objects
 
     names = [name for pair in PlanPhoto.objects.values_list("image", "thumbnail") for name in pair]
-    with ThreadPoolExecutor(S3_PUTTERS) as pool:
+    # Through the register's own storage, whose S3 client keeps botocore's 10 connections.
+    with ThreadPoolExecutor(10) as pool:
         list(pool.map(lambda name: remove_objects([name]), names))
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE intake_registration, trajectories_trajectory, teams_team, matching_professional, "
