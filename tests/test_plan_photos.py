@@ -391,8 +391,17 @@ def test_a_professional_with_many_families_pages_through_them(bob, personas):
     shown = re.findall(r"Gezin Nummer \d\d", first) + re.findall(r"Gezin Nummer \d\d", second)
     assert sorted(shown) == [f"Gezin Nummer {n:02}" for n in range(FAMILIES_PER_PAGE + 3)]
     assert 'href="?pagina=1"' in second and "Vorige" in second
-    # A page past the end shows the last one rather than an error.
-    assert "Gezin Nummer" in bob.get(reverse("trajectories:mine"), {"pagina": 99}).text
+    assert f"Gezinnen {FAMILIES_PER_PAGE + 1}–{FAMILIES_PER_PAGE + 3} van {FAMILIES_PER_PAGE + 3}" in second
+    # A page past the end shows the last one rather than an error, a page that is no number the first.
+    assert f"Gezinnen {FAMILIES_PER_PAGE + 1}–" in bob.get(reverse("trajectories:mine"), {"pagina": 99}).text
+    assert "Gezinnen 1–" in bob.get(reverse("trajectories:mine"), {"pagina": "twee"}).text
+    # The page's own rows say how many families there are in all: no count query of its own.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        bob.get(reverse("trajectories:mine"), {"pagina": 2})
+    assert not any('AS "__count"' in query["sql"] for query in captured)
 
 
 def test_the_trajectory_page_says_how_long_ago_it_started(bob, personas):

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake import queue as five_day_queue
 from basisjeugdhulp.intake.models import Registration
 from basisjeugdhulp.intake.routes import Product
+from basisjeugdhulp.paging import CountedPaginator, with_total
 from basisjeugdhulp.plans.forms import PlanPhotoForm
 from basisjeugdhulp.plans.models import PlanPhoto
 from basisjeugdhulp.rows import DateWords, labels, url_maker
@@ -79,7 +79,7 @@ def mine(request):
         Registration.objects.visible_to(request.user), timezone.localdate(), recent_contacts=False
     )
     waiting = queue.overdue + queue.due_today + queue.due_soon + queue.later
-    trajectories = (
+    trajectories = with_total(
         Trajectory.objects.open()
         .of_professional(request.user, professional)
         .with_plan_summary()
@@ -87,7 +87,7 @@ def mine(request):
         .only(*MINE_FIELDS)
         .order_by("registration__contact_due", "pk")
     )
-    families = Paginator(trajectories, FAMILIES_PER_PAGE).get_page(request.GET.get("pagina"))
+    families = CountedPaginator(trajectories, FAMILIES_PER_PAGE).get_page(request.GET.get("pagina"))
     return render(
         request,
         "trajectories/mine.html",
