@@ -404,6 +404,16 @@ def test_a_professional_with_many_families_pages_through_them(bob, personas):
     assert not any('AS "__count"' in query["sql"] for query in captured)
 
 
+def test_the_start_page_counts_the_day_a_trajectory_started_as_its_first(bob, personas):
+    today = timezone.localdate()
+    factories.trajectory(personas.team, family_label="Gezin Vandaag", received_on=today, triaged_on=today)
+    factories.trajectory(personas.team, family_label="Gezin Vorige Week",
+                         received_on=today - timedelta(days=7), triaged_on=today - timedelta(days=7))
+    rows = re.sub(r"\s+", " ", bob.get(reverse("trajectories:mine")).text)
+    assert re.search(r"Gezin Vandaag</span>.*?dag 1 <small>", rows)
+    assert re.search(r"Gezin Vorige Week</span>.*?dag 8 <small>", rows)
+
+
 def test_the_trajectory_page_says_how_long_ago_it_started(bob, personas):
     today = timezone.localdate()
     started_today = factories.trajectory(personas.team, received_on=today, triaged_on=today)

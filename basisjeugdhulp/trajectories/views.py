@@ -52,7 +52,7 @@ class MineRows:
         else:
             trajectory.photos_text = self.no_photo
         if trajectory.started_on:
-            days = trajectory.days_since_start
+            days = trajectory.days_since_start + 1  # the day it started is its first day
             trajectory.day_text = ngettext("day %(days)s", "day %(days)s", days) % {"days": days}
             trajectory.since_text = _("since %(date)s") % {"date": self.date(trajectory.started_on, "j F")}
         else:
