@@ -202,7 +202,7 @@ class Registration(models.Model):
         return [Category(code).label for code in self.category_codes()]
 
     def listed_children(self):
-        """The children ({first_name, birth_year}), oldest first as Child.Meta orders them: from
+        """The children ({id, first_name, birth_year}), oldest first as Child.Meta orders them: from
         the row when it was read with_children(), else asked now."""
         if hasattr(self, "children_rows"):
             return sorted(self.children_rows or (), key=lambda row: (row["birth_year"], row["id"]))

@@ -101,7 +101,7 @@ class Rows:
                 "contacted %(counter)s working day late", "contacted %(counter)s working days late", days
             ) % {"counter": days} if days else _("contacted on time"))
         elif case.contact_due:
-            case.days_left = days = self.working_days(self.today, case.contact_due)
+            days = self.working_days(self.today, case.contact_due)
             case.deadline_state = deadline_state(days)
             case.deadline_text = self.words(("left", days), lambda: deadline_words(days))
             case.deadline_date = self.date(case.contact_due, "D j F")
