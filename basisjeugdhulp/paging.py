@@ -30,5 +30,5 @@ class CountedPaginator(Paginator):
         rows = list(self.object_list[bottom : bottom + self.per_page])
         if not rows and number > 1:
             return super().get_page(number)
-        self.count = getattr(rows[0], TOTAL) if rows else 0
+        self.count = getattr(rows[0], TOTAL) if rows else 0  # what Paginator would have counted
         return self._get_page(rows, number, self)

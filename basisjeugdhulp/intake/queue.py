@@ -56,6 +56,15 @@ def deadline_words(days):
     return ngettext("%(n)d working day late", "%(n)d working days late", -days) % {"n": -days}
 
 
+def contacted_words(days_late):
+    """'contact op tijd', 'contact 2 werkdagen te laat'."""
+    if not days_late:
+        return _("contacted on time")
+    return ngettext(
+        "contacted %(counter)s working day late", "contacted %(counter)s working days late", days_late
+    ) % {"counter": days_late}
+
+
 def deadline_state(days):
     """A CSS modifier for the deadline badge."""
     if days < 0:
@@ -97,9 +106,7 @@ class Rows:
         if case.status == Status.CONTACTED:
             days = case.days_late
             case.deadline_state = "late" if days else "later"
-            case.deadline_text = self.words(("late", days), lambda: ngettext(
-                "contacted %(counter)s working day late", "contacted %(counter)s working days late", days
-            ) % {"counter": days} if days else _("contacted on time"))
+            case.deadline_text = self.words(("late", days), lambda: contacted_words(days))
         elif case.contact_due:
             days = self.working_days(self.today, case.contact_due)
             case.deadline_state = deadline_state(days)
