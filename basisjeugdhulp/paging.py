@@ -13,13 +13,14 @@ TOTAL = "rows_in_all"
 
 
 def with_total(queryset):
-    """The queryset with the number of its rows in all on every row."""
+    """The queryset with the number of its rows in all on every row (read them with .values():
+    CountedPaginator takes the number from the first row's dict)."""
     return queryset.annotate(**{TOTAL: Window(Count("pk"))})
 
 
 class CountedPaginator(Paginator):
-    """A Paginator over with_total(queryset). Only a page past the last one (an old link) is
-    counted and paged the way Paginator does it: it shows the last page."""
+    """A Paginator over with_total(queryset).values(..., TOTAL). Only a page past the last one
+    (an old link) is counted and paged the way Paginator does it: it shows the last page."""
 
     def get_page(self, number):
         try:
@@ -30,5 +31,5 @@ class CountedPaginator(Paginator):
         rows = list(self.object_list[bottom : bottom + self.per_page])
         if not rows and number > 1:
             return super().get_page(number)
-        self.count = getattr(rows[0], TOTAL) if rows else 0  # what Paginator would have counted
+        self.count = rows[0][TOTAL] if rows else 0  # what Paginator would have counted
         return self._get_page(rows, number, self)

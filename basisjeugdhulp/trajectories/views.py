@@ -1,6 +1,8 @@
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -13,7 +15,7 @@ from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake import queue as five_day_queue
 from basisjeugdhulp.intake.models import Registration
 from basisjeugdhulp.intake.routes import Product
-from basisjeugdhulp.paging import CountedPaginator, with_total
+from basisjeugdhulp.paging import TOTAL, CountedPaginator, with_total
 from basisjeugdhulp.plans.forms import PlanPhotoForm
 from basisjeugdhulp.plans.models import PlanPhoto
 from basisjeugdhulp.rows import DateWords, labels, url_maker
@@ -23,48 +25,51 @@ from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Professional
 
 
-# What a row of "my families" shows (templates/trajectories/mine.html).
-MINE_FIELDS = (
-    "public_id", "product", "duo_id", "started_on", "ended_on",
-    "registration__family_label", "registration__contact_due",
+# A professional's families on one page of the start page: a phone shows a handful at a time,
+# and at country scale a professional can have dozens open (bench/city.py: ~40).
+FAMILIES_PER_PAGE = 20
+
+# What a row of "my families" shows (templates/trajectories/mine.html), read as plain values like
+# the queue's rows: a model instance with its registration per row cost more than the query. Built
+# once, like a class-based view's `queryset`, and narrowed to the professional per request:
+# building the annotated query anew cost as much as reading it (docs/performance.md).
+MY_FAMILIES = with_total(
+    Trajectory.objects.open().with_plan_summary().order_by("registration__contact_due", "pk")
+).values(
+    "public_id", "product", "duo_id", "started_on", "photo_count", "last_photo_at", TOTAL,
+    family_label=F("registration__family_label"), contact_due=F("registration__contact_due"),
 )
 
 
 class MineRows:
-    """Sets on each trajectory what its row shows (basisjeugdhulp/rows.py): a professional has
-    dozens of families, and a {% blocktranslate %} per phrase per row cost more than the rest
-    of the page."""
+    """Makes each family's row (basisjeugdhulp/rows.py): a professional has dozens of families,
+    and a {% blocktranslate %} per phrase per row cost more than the rest of the page."""
 
-    def __init__(self):
+    def __init__(self, today):
+        self.today = today
         self.products = labels(Product)
         self.url = url_maker("trajectories:detail")
         self.date = DateWords()
         self.no_photo = _("no plan photo yet")
 
-    def __call__(self, trajectory):
-        trajectory.url = self.url(trajectory.public_id)
-        trajectory.product_label = self.products.get(trajectory.product, trajectory.product)
-        if trajectory.photo_count:
-            last = self.date(timezone.localdate(trajectory.last_photo_at), "j b")
-            trajectory.photos_text = ngettext(
-                "%(n)s plan photo, %(date)s", "%(n)s plan photos, last %(date)s", trajectory.photo_count
-            ) % {"n": trajectory.photo_count, "date": last}
+    def __call__(self, values):
+        row = SimpleNamespace(**values)
+        row.url = self.url(row.public_id)
+        row.product_label = self.products.get(row.product, row.product)
+        if row.photo_count:
+            last = self.date(timezone.localdate(row.last_photo_at), "j b")
+            row.photos_text = ngettext(
+                "%(n)s plan photo, %(date)s", "%(n)s plan photos, last %(date)s", row.photo_count
+            ) % {"n": row.photo_count, "date": last}
         else:
-            trajectory.photos_text = self.no_photo
-        if trajectory.started_on:
-            days = trajectory.days_since_start + 1  # the day it started is its first day
-            trajectory.day_text = ngettext("day %(days)s", "day %(days)s", days) % {"days": days}
-            trajectory.since_text = _("since %(date)s") % {"date": self.date(trajectory.started_on, "j F")}
+            row.photos_text = self.no_photo
+        if row.started_on:
+            days = (self.today - row.started_on).days + 1  # the day it started is its first day
+            row.day_text = ngettext("day %(days)s", "day %(days)s", days) % {"days": days}
+            row.since_text = _("since %(date)s") % {"date": self.date(row.started_on, "j F")}
         else:
-            trajectory.due_text = _("contact by %(date)s") % {
-                "date": self.date(trajectory.registration.contact_due, "D j F")
-            }
-        return trajectory
-
-
-# A professional's families on one page of the start page: a phone shows a handful at a time,
-# and at country scale a professional can have dozens open (bench/city.py: ~40).
-FAMILIES_PER_PAGE = 20
+            row.due_text = _("contact by %(date)s") % {"date": self.date(row.contact_due, "D j F")}
+        return row
 
 
 def mine(request):
@@ -75,19 +80,12 @@ def mine(request):
     professional = next(iter(memberships_of(request.user)), None) or (
         Professional.objects.select_related("team").filter(user=request.user).first()
     )
-    queue = five_day_queue.build(
-        Registration.objects.visible_to(request.user), timezone.localdate(), recent_contacts=False
-    )
+    today = timezone.localdate()
+    queue = five_day_queue.build(Registration.objects.visible_to(request.user), today, recent_contacts=False)
     waiting = queue.overdue + queue.due_today + queue.due_soon + queue.later
-    trajectories = with_total(
-        Trajectory.objects.open()
-        .of_professional(request.user, professional)
-        .with_plan_summary()
-        .select_related("registration")
-        .only(*MINE_FIELDS)
-        .order_by("registration__contact_due", "pk")
-    )
-    families = CountedPaginator(trajectories, FAMILIES_PER_PAGE).get_page(request.GET.get("pagina"))
+    families = CountedPaginator(
+        MY_FAMILIES.of_professional(request.user, professional), FAMILIES_PER_PAGE
+    ).get_page(request.GET.get("pagina"))
     return render(
         request,
         "trajectories/mine.html",
@@ -95,8 +93,8 @@ def mine(request):
             "professional": professional,
             "waiting": waiting,
             "families": families,
-            "trajectories": list(map(MineRows(), families.object_list)),
-            "today": timezone.localdate(),
+            "trajectories": list(map(MineRows(today), families.object_list)),
+            "today": today,
         },
     )
 
