@@ -404,6 +404,26 @@ def test_a_professional_with_many_families_pages_through_them(bob, personas):
     assert not any('AS "__count"' in query["sql"] for query in captured)
 
 
+def test_families_awaiting_first_contact_come_first_on_the_start_page(bob, personas):
+    """A new family waits for its first contact: it heads the professional's list, however many
+    running families there are, not on the last page after them."""
+    from basisjeugdhulp.trajectories.views import FAMILIES_PER_PAGE
+
+    today = timezone.localdate()
+    for n in range(FAMILIES_PER_PAGE + 2):
+        factories.trajectory(personas.team, family_label=f"Gezin Lopend {n:02}",
+                             received_on=today - timedelta(days=90 - n), triaged_on=today - timedelta(days=90 - n))
+    factories.trajectory(personas.team, state="awaiting_contact", family_label="Gezin Later")
+    factories.trajectory(personas.team, state="awaiting_contact", family_label="Gezin Eerder",
+                         received_on=today - timedelta(days=3), triaged_on=today - timedelta(days=3))
+    page = bob.get(reverse("trajectories:mine")).text
+    names = re.findall(r'<span class="case-name">([^<]+)</span>', page.split("Wacht op eerste contact")[0])
+    # The two awaiting contact first (the earlier deadline on top), then the running ones, the
+    # longest running first.
+    assert names[:4] == ["Gezin Eerder", "Gezin Later", "Gezin Lopend 00", "Gezin Lopend 01"]
+    assert "contact uiterlijk" in page.split("Gezin Lopend 00")[0]
+
+
 def test_the_start_page_counts_the_day_a_trajectory_started_as_its_first(bob, personas):
     today = timezone.localdate()
     factories.trajectory(personas.team, family_label="Gezin Vandaag", received_on=today, triaged_on=today)

@@ -33,8 +33,12 @@ FAMILIES_PER_PAGE = 20
 # the queue's rows: a model instance with its registration per row cost more than the query. Built
 # once, like a class-based view's `queryset`, and narrowed to the professional per request:
 # building the annotated query anew cost as much as reading it (docs/performance.md).
+# Families still awaiting first contact come first, the earliest deadline on top; then the running
+# ones, the longest running first.
 MY_FAMILIES = with_total(
-    Trajectory.objects.open().with_plan_summary().order_by("registration__contact_due", "pk")
+    Trajectory.objects.open()
+    .with_plan_summary()
+    .order_by(F("started_on").asc(nulls_first=True), "registration__contact_due", "pk")
 ).values(
     "public_id", "product", "duo_id", "started_on", "photo_count", "last_photo_at", TOTAL,
     family_label=F("registration__family_label"), contact_due=F("registration__contact_due"),
