@@ -5,8 +5,9 @@ At full size (BENCH_TRAJECTORIES, default 1 M trajectories): ~200 k families who
 about five times each over ten years (a re-registration points at the family's former
 trajectory and shares its family key), ~1.07 M aanmeldingen of which 93 % get a trajectory,
 800 professionals in 40 teams, ~3,300 plan photos as small objects in S3. At 1/100 size the same
-shape, a hundred times smaller (the teams and professionals stay), so every benchmark can show
-how its cost grows.
+shape, a hundred times smaller, the organisation too (8 professionals in one team): a
+professional has the same ~40 open families at both sizes, so a page shows as much at both and
+every benchmark can show how its cost grows with the tables, not with what a page lists.
 
 Distributions (one aanmelding every few minutes around the clock, as a country would have):
 - channels round-robin over the six channels; routes 93 % basic, 5 % specialist, 2 % crisis;
@@ -53,8 +54,15 @@ PHOTO_EVERY = 300  # one trajectory in 300 has its A3 plan photographed: ~3,300 
 S3_PUTTERS = 16
 
 
+def organisation(trajectories):
+    """(teams, professionals) for a city of `trajectories`: 40 and 800 at full size, as many
+    fewer as the city is smaller (at least one team of one)."""
+    return max(1, round(TEAMS * trajectories / FULL)), max(1, round(PROFESSIONALS * trajectories / FULL))
+
+
 def fill(trajectories, today):
     """Fill an empty register with ten years up to today (see the module's docstring)."""
+    teams, professionals = organisation(trajectories)
     registrations = round(trajectories / BASIC_SHARE)
     families = max(1, registrations // REGISTRATIONS_PER_FAMILY)
     first = date(today.year - 9, 1, 1)
@@ -62,15 +70,15 @@ def fill(trajectories, today):
     with connection.cursor() as cursor:
         cursor.execute(f"""
             INSERT INTO teams_team (public_id, name, district)
-            SELECT gen_random_uuid(), 'Team ' || t, 'Wijk ' || t FROM generate_series(1, {TEAMS}) t
+            SELECT gen_random_uuid(), 'Team ' || t, 'Wijk ' || t FROM generate_series(1, {teams}) t
         """)
         cursor.execute(f"""
             INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined)
-            SELECT '!', false, 'bench' || p, 'Prof', 'Nr ' || p, '', false, true, now() FROM generate_series(1, {PROFESSIONALS}) p
+            SELECT '!', false, 'bench' || p, 'Prof', 'Nr ' || p, '', false, true, now() FROM generate_series(1, {professionals}) p
         """)
         cursor.execute(f"""
             INSERT INTO matching_professional (public_id, user_id, team_id, education, active, capacity, languages, expertise, affinity)
-            SELECT gen_random_uuid(), u.id, (SELECT min(id) FROM teams_team) + (row_number() OVER (ORDER BY u.id) - 1) % {TEAMS},
+            SELECT gen_random_uuid(), u.id, (SELECT min(id) FROM teams_team) + (row_number() OVER (ORDER BY u.id) - 1) % {teams},
                    CASE WHEN u.id % 2 = 0 THEN 'hbo' ELSE 'mbo' END, true, 8, '[]', '[]', ''
             FROM auth_user u WHERE u.username LIKE 'bench%%'
         """)
@@ -81,7 +89,7 @@ def fill(trajectories, today):
                 house_number, question, preferred_language, preferred_background, preference_other,
                 route, product, triaged_on, contact_due, contacted_on, contact_mode, contact_late_reason,
                 contact_working_days)
-            SELECT gen_random_uuid(), (SELECT min(id) FROM teams_team) + f % {TEAMS}, d::timestamptz, d,
+            SELECT gen_random_uuid(), (SELECT min(id) FROM teams_team) + f % {teams}, d::timestamptz, d,
                    CASE WHEN untriaged THEN 'new' WHEN d + delay > DATE '{today}' THEN 'awaiting_contact' ELSE 'contacted' END,
                    (ARRAY['self','gp','school','wijkteam','veilig_thuis','other'])[1 + g % 6],
                    'Gezin ' || f, '06' || lpad((f % 100000000)::text, 8, '0'), lpad((1000 + f % 9000)::text, 4, '0') || 'AB',
@@ -110,7 +118,7 @@ def fill(trajectories, today):
         cursor.execute(f"""
             INSERT INTO trajectories_trajectory (public_id, registration_id, product, lead_id, started_on, ended_on, end_reason, hours_per_week)
             SELECT gen_random_uuid(), r.id, r.product,
-                   (SELECT min(id) FROM matching_professional) + (r.team_id - (SELECT min(id) FROM teams_team)) + {TEAMS} * ((r.id / {TEAMS}) % {PROFESSIONALS // TEAMS}),  -- every professional of the team in turn
+                   (SELECT min(id) FROM matching_professional) + (r.team_id - (SELECT min(id) FROM teams_team)) + {teams} * ((r.id / {teams}) % {professionals // teams}),  -- every professional of the team in turn
                    r.contacted_on,
                    CASE WHEN r.contacted_on + length < DATE '{today}' THEN r.contacted_on + length END,
                    CASE WHEN r.contacted_on + length < DATE '{today}' THEN (ARRAY['goal','referred','moved','stopped','other'])[1 + r.id % 5] ELSE '' END,
@@ -123,7 +131,6 @@ def fill(trajectories, today):
             FROM trajectories_trajectory t
             WHERE t.registration_id = r.id - {families} AND r.id > {families}
         """)
-        cursor.execute("ANALYZE")
 
 
 def sheet_photo():
@@ -222,6 +229,12 @@ def refill(trajectories, today, photos=True):
     start = time.perf_counter()
     monthly.rebuild_all(today)
     made["facts seconds"] = time.perf_counter() - start
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        # Settle the tables as a running register's are (statistics fresh, visibility map set), so
+        # no autovacuum of the fresh rows runs underneath the measurements that follow.
+        cursor.execute("VACUUM (ANALYZE)")
+    made["vacuum seconds"] = time.perf_counter() - start
     with connection.cursor() as cursor:
         for table, label in (("intake_registration", "aanmeldingen"), ("trajectories_trajectory", "trajectories"),
                              ("intake_registration WHERE former_trajectory_id IS NOT NULL", "re-registrations"),
@@ -231,6 +244,7 @@ def refill(trajectories, today, photos=True):
             made[label] = cursor.fetchone()[0]
         cursor.execute("SELECT count(DISTINCT family_label) FROM intake_registration")
         made["families"] = cursor.fetchone()[0]
+    made["teams"], made["professionals"] = organisation(trajectories)
     return made
 
 
@@ -238,8 +252,9 @@ def describe(made):
     return (f"{made['aanmeldingen']:,} aanmeldingen of {made['families']:,} families "
             f"({made['re-registrations']:,} re-registrations), {made['trajectories']:,} trajectories "
             f"({made['open trajectories']:,} open), {made['awaiting contact']:,} awaiting contact, "
-            f"{made['photos']:,} photos in storage; rows {made['rows seconds']:.0f} s, photos "
-            f"{made['photos seconds']:.0f} s, monthly facts {made['facts seconds']:.0f} s")
+            f"{made['photos']:,} photos in storage, {made['professionals']:,} professionals (teams: "
+            f"{made['teams']}); rows {made['rows seconds']:.0f} s, photos {made['photos seconds']:.0f} s, "
+            f"monthly facts {made['facts seconds']:.0f} s, vacuum {made['vacuum seconds']:.0f} s")
 
 
 def main():
