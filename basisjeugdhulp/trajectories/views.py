@@ -29,12 +29,12 @@ from matching.models import Professional
 # and at country scale a professional can have dozens open (bench/city.py: ~40).
 FAMILIES_PER_PAGE = 20
 
-# What a row of "my families" shows (templates/trajectories/mine.html), read as plain values like
-# the queue's rows: a model instance with its registration per row cost more than the query. Built
-# once, like a class-based view's `queryset`, and narrowed to the professional per request:
-# building the annotated query anew cost as much as reading it (docs/performance.md).
-# Families still awaiting first contact come first, the earliest deadline on top; then the running
-# ones, the longest running first.
+# A professional's families in the order they need them: those still awaiting first contact
+# first, the earliest deadline on top; then the running ones, the longest running first. Each row
+# is what templates/trajectories/mine.html shows, read as plain values like the queue's rows (a
+# model instance with its registration per row cost more than the query). Built once, like a
+# class-based view's `queryset`, and narrowed to the professional per request: building the
+# annotated query anew cost as much as reading it (docs/performance.md).
 MY_FAMILIES = with_total(
     Trajectory.objects.open()
     .with_plan_summary()
