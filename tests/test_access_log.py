@@ -1,5 +1,9 @@
 """The access log (NEN 7513): append-only, searchable by the beheerder, per family."""
 
+from datetime import datetime
+from unittest import mock
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
@@ -56,6 +60,19 @@ def test_the_beheerder_finds_who_looked_at_a_family(client, personas, looked_at)
     assert "Gezin Jansen" not in listing  # the log, not the file
     # The searches themselves are logged.
     assert AccessEvent.objects.filter(action=Action.SEARCH_LOG, user=personas.administrator).count() == 3
+
+
+def test_a_period_is_whole_days_on_the_dutch_clock(client, personas):
+    """From 5 to 7 October: a look just after midnight on the 5th (still the 4th in UTC) and just
+    before midnight on the 7th are in it, the minutes either side are not."""
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    for day, hour, minute in ((4, 23, 50), (5, 0, 10), (7, 23, 50), (8, 0, 10)):
+        with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 10, day, hour, minute, tzinfo=amsterdam)):
+            AccessEvent.objects.create(user=personas.triagist, roles="triagist", action=Action.VIEW_FILE)
+    client.force_login(personas.administrator)
+    page = client.get(reverse("audit:log"), {"start": "2026-10-05", "end": "2026-10-07"}).text
+    assert "5 okt 2026 00:10" in page and "7 okt 2026 23:50" in page
+    assert "4 okt 2026 23:50" not in page and "8 okt 2026 00:10" not in page
 
 
 def test_a_bad_search_gets_a_dutch_message(client, personas):

@@ -1,6 +1,9 @@
+from datetime import datetime, time, timedelta
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -8,6 +11,11 @@ from basisjeugdhulp.audit.forms import DestroyForm, LogSearch
 from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake import destruction
 from basisjeugdhulp.intake.models import Registration
+
+
+def _midnight(day):
+    """The start of `day` in the register's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def log(request):
@@ -21,10 +29,13 @@ def log(request):
             events = events.filter(user=data["user"])
         if data["family"]:
             events = events.filter(family=data["family"])
+        # The period as moments (local midnights), not `at__date`: a range on the column itself
+        # is read from its index, where a date computed per row read the whole log (1 s for a
+        # day at 5 M events).
         if data["start"]:
-            events = events.filter(at__date__gte=data["start"])
+            events = events.filter(at__gte=_midnight(data["start"]))
         if data["end"]:
-            events = events.filter(at__date__lte=data["end"])
+            events = events.filter(at__lt=_midnight(data["end"] + timedelta(days=1)))
         family = Registration.objects.filter(public_id=data["family"]).first() if data["family"] else None
         AccessEvent.record(request, Action.SEARCH_LOG, family)
     page = Paginator(events, 50).get_page(request.GET.get("pagina"))
