@@ -105,8 +105,8 @@ def main():
         for label, size in (("1/100", FULL // 100), ("full", FULL)):
             print(f"{label}: {city.describe(city.refill(size, today))}")
             results[label] = {name: measure(user, url, headers) for name, user, url, headers in pages(today)}
-        # The page's size says how much it shows: the professionals and teams are the same at both
-        # sizes, so at 1/100 a professional has a family or two on their start page, at full size ~40.
+        # The page's size says how much it lists: about as much at both sizes, since the 1/100 city
+        # has 1/100 of the professionals too (bench/city.py); the dashboard has a row per team.
         print(f"{'page':<16} {'queries 1/100':>13} {'queries full':>12}   {'ms p50/p95 1/100':>17}   {'ms p50/p95 full':>16}"
               f"   {'kB 1/100':>8} {'kB full':>7}")
         for name in results["full"]:
