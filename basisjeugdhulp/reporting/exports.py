@@ -54,7 +54,7 @@ def as_json(scope, tables):
                 "key": table.key,
                 "title": table.title,
                 "columns": table.columns,
-                "rows": [{"label": row.label, "values": [cell.export() for cell in row.cells]} for row in table.rows],
+                "rows": [{"key": row.key, "label": row.label, "values": [cell.export() for cell in row.cells]} for row in table.rows],
                 "total": [cell.export() for cell in table.total.cells] if table.total else None,
             }
             for table in tables.values()
