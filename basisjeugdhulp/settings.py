@@ -178,8 +178,9 @@ PLAN_PHOTO_MAX_PIXELS = envint("PLAN_PHOTO_MAX_PIXELS", 60_000_000)
 PLAN_PHOTO_LONG_SIDE = envint("PLAN_PHOTO_LONG_SIDE", 2400)
 PLAN_PHOTO_THUMBNAIL_SIDE = envint("PLAN_PHOTO_THUMBNAIL_SIDE", 320)
 PLAN_PHOTO_QUALITY = envint("PLAN_PHOTO_QUALITY", 85)
-# The municipality's figures: a count of fewer families than this shows "<5" (reporting/tables.py).
-REPORT_MIN_CELL = envint("REPORT_MIN_CELL", 5)
+# The municipality's figures: how long (seconds) the running month may lag behind the register
+# (reporting/monthly.py). The disclosure control itself has no setting: reporting/disclosure.py.
+FIGURES_RUNNING_MONTH_DELAY = envint("FIGURES_RUNNING_MONTH_DELAY", 600)
 
 # Jeugdwet art. 7.3.8: a file is kept twenty years (from the end of the help), then destroyed
 # by `manage.py destroy_expired_files` / the task intake.tasks.destroy_expired_files, daily.

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from basisjeugdhulp import config_cache
 from basisjeugdhulp.subqueries import Correlated, count_of
 from basisjeugdhulp.intake.routes import Category, Product
+from basisjeugdhulp.reporting.freshness import CountedQuerySet
 
 
 class Education(models.TextChoices):
@@ -258,7 +259,7 @@ class RematchReason(models.TextChoices):
     OTHER = "anders", _("Other")
 
 
-class MatchQuerySet(models.QuerySet):
+class MatchQuerySet(CountedQuerySet):
     def current(self):
         return self.filter(ended_at=None)
 

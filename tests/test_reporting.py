@@ -2,8 +2,10 @@
 form the figures leave the register, and bad questions."""
 
 import csv
+import html
 import io
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -14,6 +16,7 @@ from openpyxl import load_workbook
 
 from basisjeugdhulp.intake.models import Registration, SecondCheck
 from basisjeugdhulp.intake.routes import Channel
+from basisjeugdhulp.reporting import disclosure
 from basisjeugdhulp.reporting.models import ApiClient, LumpSum
 from basisjeugdhulp.trajectories.models import Trajectory
 from basisjeugdhulp.workdays import add_working_days
@@ -36,39 +39,57 @@ def september():
     return first, triage_day, f"{first:%Y-%m}"
 
 
+def published(records):
+    """What the municipality must see for exactly these records: their true number, perturbed
+    by the sum of their secret keys (disclosure.py). Trajectories count with their aanmelding's key."""
+    keys = [r.figure_key if isinstance(r, Registration) else r.registration.figure_key for r in records]
+    return disclosure.perturb(len(keys), sum(keys))
+
+
 def build_city(personas, september):
+    """A month with bases large enough (14) that shares and averages are shown."""
     first, triage_day, _code = september
     noord = personas.team
-    # 7 aanmeldingen via school, triaged to gezinsbegeleiding middel; 5 contacted on time
-    # (2 working days), 2 late (8 working days).
-    for n in range(7):
+    city = {"school": [], "crises": [], "closed": [], "approved": [], "sent_back": []}
+    # 14 aanmeldingen via school, triaged to gezinsbegeleiding middel; 10 contacted on time
+    # (2 working days), 4 late (8 working days).
+    for n in range(14):
         case = factories.registration(noord, "awaiting_contact", received_on=triage_day, triaged_on=triage_day,
                                       product="gb_middel", channel=Channel.SCHOOL)
-        case.contacted_on = add_working_days(triage_day, 2 if n < 5 else 8)
+        case.contacted_on = add_working_days(triage_day, 2 if n < 10 else 8)
         case.status = "contacted"
         case.save()
         Trajectory.objects.filter(registration=case).update(started_on=case.contacted_on)
+        city["school"].append(case)
     # 5 via the GP, all crises.
     for _n in range(5):
         case = factories.registration(noord, "new", received_on=triage_day, channel=Channel.GP)
         case.end_as_crisis(personas.triagist, triage_day)
         case.save()
-    # 6 trajectories that started three months earlier and closed on the 2nd: 2.5 hours a week.
+        city["crises"].append(case)
+    # 14 trajectories that started three months earlier and closed on the 2nd: 2.5 hours a week.
     ended = first + timedelta(days=1)
     started = ended - timedelta(days=91)
-    for _n in range(6):
+    for _n in range(14):
         case = factories.registration(noord, "closed", received_on=started, triaged_on=started, product="ib_zwaar")
         Trajectory.objects.filter(registration=case).update(
             started_on=started, ended_on=ended, hours_per_week=Decimal("2.5"), end_reason="goal"
         )
-    # 5 proposals for specialist care in the month, all approved.
-    for _n in range(5):
+        city["closed"].append(case)
+    # 5 proposals for specialist care in the month, approved; 2 rejected and sent back.
+    for n in range(7):
         case = factories.registration(noord, "second_check", received_on=triage_day, channel=Channel.VEILIG_THUIS)
         SecondCheck.objects.filter(registration=case).update(
             proposed_at=timezone.make_aware(timezone.datetime.combine(triage_day, timezone.datetime.min.time())),
-            approved=True, decided_at=timezone.now(),
+            approved=n < 5, decided_at=timezone.now(),
         )
-    return started, ended
+        if n >= 5:
+            Registration.objects.filter(pk=case.pk).update(route="basic", status="new")
+        city["approved" if n < 5 else "sent_back"].append(case)
+    for cases in city.values():
+        for case in cases:
+            case.refresh_from_db()
+    return started, ended, city
 
 
 def table(data, key):
@@ -93,62 +114,76 @@ def api(client, token, **query):
 
 
 def test_each_figure_against_the_hand_built_city(client, personas, september, token):
-    started, ended = build_city(personas, september)
+    started, ended, city = build_city(personas, september)
+    school, crises, closed, approved, sent_back = (city[k] for k in ("school", "crises", "closed", "approved", "sent_back"))
     LumpSum.objects.create(year=ended.year, budget=Decimal("100000"), hourly_cost=Decimal("100"))
     response = api(client, token, periode=september[2])
     assert response.status_code == 200
     data = response.json()
+    month = school + crises + approved + sent_back  # everything received and triaged in the month
 
     channels, total = values(data, "channels")
-    assert channels["School"] == [7]
-    assert channels["Huisarts / POH-jeugd (ZorgDomein)"] == [5]
-    assert channels["Veilig Thuis"] == [5]
+    assert channels["School"] == [published(school)]
+    assert channels["Huisarts / POH-jeugd (ZorgDomein)"] == [published(crises)]
+    assert channels["Veilig Thuis"] == [published(approved + sent_back)]
     assert channels["Zelfmelding bij de WIJ-entree"] == [0]
-    assert total == [17]
+    assert total == [published(month)]  # counted from the families, not as a sum of the rows
 
     triage, total = values(data, "triage")
-    assert triage["Gezinsbegeleiding middel"] == [7]
-    assert triage["Crisis"] == [5]
-    assert triage["Specialistische jeugdhulp"] == [5]
+    assert triage["Gezinsbegeleiding middel"] == [published(school)]
+    assert triage["Crisis"] == [published(crises)]
+    assert triage["Specialistische jeugdhulp"] == [published(approved)]
+    assert triage["Teruggestuurd door de tweede lezer, product nog te kiezen"] == [published(sent_back)]
     assert triage["Individuele begeleiding zwaar"] == [0]  # triaged three months earlier
-    assert total == [17]
+    assert total == [published(month)]  # every decision once, the sent-back families included
 
     contact, _ = values(data, "contact")
-    assert contact["Deadlines in de periode"] == [7]
-    assert contact["Eerste contact binnen vijf werkdagen"] == [5]
-    assert contact["Aandeel op tijd"] == [71.4]
+    due, on_time = published(school), published(school[:10])
+    assert contact["Deadlines in de periode"] == [due]
+    assert contact["Eerste contact binnen vijf werkdagen"] == [on_time]
+    # The share rests on the published numbers: share × base gives back only what is shown.
+    assert contact["Aandeel op tijd"] == [float(disclosure.rounded(Decimal(100) * min(on_time, due) / due))]
     assert contact["Mediaan werkdagen tot eerste contact"] == [2.0]
 
     journeys, _ = values(data, "trajectories")
-    assert journeys["Actief aan het eind van de periode"] == [7]
-    assert journeys["Gestart in de periode"] == [7]
-    assert journeys["Afgesloten in de periode"] == [6]
+    # The same 14 families: started, still active, and their triage row show one number.
+    assert journeys["Actief aan het eind van de periode"] == [published(school)]
+    assert journeys["Gestart in de periode"] == [published(school)]
+    assert journeys["Afgesloten in de periode"] == [published(closed)]
 
     reasons, total = values(data, "end_reasons")
-    assert reasons["Doel bereikt"] == [6] and total == [6]
+    assert reasons["Doel bereikt"] == [published(closed)] and total == [published(closed)]
 
     products, _ = values(data, "products")
-    assert products["Individuele begeleiding zwaar"] == [6, 2.5, 13.0]  # 91 days = 13 weeks
+    assert products["Individuele begeleiding zwaar"] == [published(closed), 2.5, 13.0]  # 91 days = 13 weeks
     assert products["Gezinsbegeleiding middel"] == [0, None, None]
 
     checks, _ = values(data, "second_check")
-    assert checks["Voorgesteld"] == [5] and checks["Goedgekeurd"] == [5] and checks["Afgewezen (terug naar basisjeugdhulp)"] == [0]
+    assert checks["Voorgesteld"] == [published(approved + sent_back)]
+    assert checks["Goedgekeurd"] == [published(approved)]
+    assert checks["Afgewezen (terug naar basisjeugdhulp)"] == [published(sent_back)]
 
     signals, _ = values(data, "signals")
-    assert signals["Crises doorgezet naar Spoed voor Jeugd"] == [5]
+    assert signals["Crises doorgezet naar Spoed voor Jeugd"] == [published(crises)]
     assert signals["Heraanmeldingen binnen 12 maanden"] == [0]
 
     teams, total = values(data, "teams")
-    assert teams["WIJ Noord"] == [17, 17, 7, 6, 2, 1]  # alice and carol HBO, bob MBO
+    noord = [published(month), published(month), published(school), published(closed)]
+    assert teams["WIJ Noord"] == noord + [2, 1]  # alice and carol HBO, bob MBO: staff, exact
     assert teams["WIJ Zuid"] == [0, 0, 0, 0, 1, 0]
-    assert total == [17, 17, 7, 6, 3, 1]
+    assert total == noord + [3, 1]
 
-    # The page shows the same, and the lump sum: 6 × 2.5 h/week over the days inside the year.
+    assert data["protection"]["method"] == "cell-key"
+    assert data["protection"]["max_deviation"] == disclosure.MAX_DEVIATION == 4
+
+    # The page shows the same, and the lump sum: 14 × 2.5 h/week over the days inside the year
+    # (the 14 running ones have no closed trajectory of their product to estimate from).
     page = _dashboard(client, personas, periode=september[2])
     days_in_year = (ended - max(started, date(ended.year, 1, 1))).days + 1
-    expected_hours = 6 * 2.5 * days_in_year / 7
+    expected_hours = 14 * 2.5 * days_in_year / 7
     assert f"{round(expected_hours):,}".replace(",", ".") in page
     assert "Actief aan het eind van de periode" in page
+    assert "elk getal kan tot 4 verschillen van de registratie" in page
 
 
 def _dashboard(client, personas, **query):
@@ -161,55 +196,100 @@ def _dashboard(client, personas, **query):
 def build_small_team(personas, september):
     """WIJ Zuid closed 3 trajectories in the month, WIJ Noord 6."""
     first, _triage_day, _code = september
+    closed = {}
     for team, n in ((personas.other_team, 3), (personas.team, 6)):
+        closed[team.name] = []
         for _i in range(n):
             case = factories.registration(team, "closed", received_on=first - timedelta(days=60))
             Trajectory.objects.filter(registration=case).update(
                 started_on=first - timedelta(days=50), ended_on=first + timedelta(days=3), end_reason="goal",
             )
+            closed[team.name].append(case)
+    return closed
 
 
-def test_a_team_with_three_closed_trajectories_shows_less_than_five_everywhere(client, personas, september, token):
-    build_small_team(personas, september)
+def page_cells(page, table_key):
+    """{row label: [cell text]} of one table on the dashboard page."""
+    section = page[page.index(f'id="table-{table_key}"'):]
+    section = section[: section.index("</section>")]
+    rows = {}
+    for row in re.findall(r"<tr><th scope=\"row\">(.*?)</th>(.*?)</tr>", section, re.S):
+        rows[html.unescape(row[0])] = [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row[1], re.S)]
+    return rows
+
+
+def as_text(value):
+    """A JSON value as the page writes it (Dutch decimals, grouping, the withheld mark)."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return f"{value:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def test_a_small_count_never_shows_as_itself_and_is_the_same_cell_everywhere(client, personas, september, token):
+    closed = build_small_team(personas, september)
     code = september[2]
+    zuid, noord = closed["WIJ Zuid"], closed["WIJ Noord"]
 
     data = api(client, token, periode=code).json()
     teams, total = values(data, "teams")
-    assert teams["WIJ Zuid"][3] == "<5"
-    assert teams["WIJ Noord"][3] == "×"  # else 9 − 6 would give Zuid's 3 away
-    assert total[3] == 9
+    assert teams["WIJ Zuid"][3] == published(zuid) and teams["WIJ Zuid"][3] not in (1, 2, 3, 4)
+    assert teams["WIJ Noord"][3] == published(noord)
+    assert total[3] == published(zuid + noord)
 
-    page = _dashboard(client, personas, periode=code)
-    section = page[page.index('id="table-teams"') :]
-    zuid = section[section.index("WIJ Zuid") : section.index("</tr>", section.index("WIJ Zuid"))]
-    assert '<td class="number protected">&lt;5</td>' in zuid
-    noord = section[section.index("WIJ Noord") : section.index("</tr>", section.index("WIJ Noord"))]
-    assert ">6<" not in noord
-
-    exported = client.get(reverse("reporting:export_csv"), {"periode": code})
-    assert exported["Content-Disposition"] == f'attachment; filename="basisjeugdhulp-cijfers-{code}.csv"'
-    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
-    closed = {row[1]: row[3] for row in rows if row[0] == "Per team" and row[2] == "Afgesloten"}
-    assert closed == {"WIJ Noord": "×", "WIJ Zuid": "<5", "Totaal": "9"}
-
-    workbook = load_workbook(io.BytesIO(client.get(reverse("reporting:export_xlsx"), {"periode": code}).content))
-    sheet = workbook[code]
-    closed = {row[1]: row[3] for row in sheet.iter_rows(values_only=True) if row[0] == "Per team" and row[2] == "Afgesloten"}
-    assert closed == {"WIJ Noord": "×", "WIJ Zuid": "<5", "Totaal": 9}
-
-    # Through the team filter: the same protected cell, and no breakdown that adds up to it.
+    # Through the team filter: the same families, the same number, in every table they are in.
     zuid_only = api(client, token, periode=code, team=str(personas.other_team.public_id)).json()
     journeys, _ = values(zuid_only, "trajectories")
-    assert journeys["Afgesloten in de periode"] == ["<5"]
+    assert journeys["Afgesloten in de periode"] == [published(zuid)]
     reasons, total = values(zuid_only, "end_reasons")
-    assert reasons["Doel bereikt"] == ["<5"] and total == ["<5"]
-    noord_only = api(client, token, periode=code, team=str(personas.team.public_id)).json()
-    journeys, _ = values(noord_only, "trajectories")
-    assert journeys["Afgesloten in de periode"] == ["×"]
-    reasons, total = values(noord_only, "end_reasons")
-    assert 6 not in reasons["Doel bereikt"] and 6 not in total
-    # Nothing in the city-wide export gives a 3 next to Zuid.
-    assert "3" not in json.dumps(table(data, "teams")["rows"][1]["values"][:4])
+    assert reasons["Doel bereikt"] == [published(zuid)] and total == [published(zuid)]
+    _products, products_total = values(zuid_only, "products")
+    assert products_total[0] == published(zuid)
+
+    # The page, the CSV and the Excel file carry exactly the JSON's values, cell by cell.
+    page = _dashboard(client, personas, periode=code)
+    exported = client.get(reverse("reporting:export_csv"), {"periode": code})
+    assert exported["Content-Disposition"] == f'attachment; filename="basisjeugdhulp-cijfers-{code}.csv"'
+    csv_rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    workbook = load_workbook(io.BytesIO(client.get(reverse("reporting:export_xlsx"), {"periode": code}).content))
+    xlsx_rows = list(workbook[code].iter_rows(values_only=True))
+    cells = 0
+    for found in data["tables"]:
+        # The trend is a chart on the page (its values in the bars' titles), a table in the exports.
+        on_page = page_cells(page, found["key"]) if found["key"] != "trend" else None
+        lines = [*found["rows"], *([{"label": "Totaal", "values": found["total"]}] if found["total"] else [])]
+        for line in lines:
+            label = line["label"]
+            if on_page is not None:
+                assert on_page[label] == [as_text(v) for v in line["values"]], (found["key"], label)
+            for column, value in zip(found["columns"], line["values"]):
+                expected = "" if value is None else str(value)
+                assert [r[3] for r in csv_rows if r[:3] == [found["title"], label, column]] == [expected]
+                assert [r[3] for r in xlsx_rows if list(r[:3]) == [found["title"], label, column]] == [value]
+                cells += 1
+    assert cells > 50
+    sentence = data["protection"]["note"]
+    assert "Om gezinnen te beschermen" in sentence
+    assert any(sentence in row for row in csv_rows) and any(sentence in row for row in xlsx_rows)
+
+
+def test_no_form_of_the_figures_shows_a_count_of_one_to_four(client, personas, september, token):
+    build_small_team(personas, september)
+    for query in ({"periode": september[2]}, {"periode": september[2], "team": str(personas.other_team.public_id)},
+                  {"periode": str(september[0].year)}):
+        data = api(client, token, **query).json()
+        for found in data["tables"]:
+            columns = range(len(found["columns"]))
+            if found["key"] == "teams":
+                columns = range(4)  # the professionals are staff, counted exactly
+            for line in [*(r["values"] for r in found["rows"]), *([found["total"]] if found["total"] else [])]:
+                for index in columns:
+                    value = line[index]
+                    if isinstance(value, int):
+                        assert value == 0 or value >= disclosure.SMALLEST_SHOWN, (found["key"], query)
 
 
 @pytest.mark.parametrize(
@@ -322,31 +402,117 @@ def test_the_municipality_reaches_nothing_personal_on_any_url(client, personas, 
 def test_a_change_in_the_register_shows_in_the_next_figures(client, personas, september, token):
     """The monthly facts are counted again for the months a change touches."""
     first = september[0]
-    build_small_team(personas, september)
+    closed = build_small_team(personas, september)
     code = september[2]
     before = values(api(client, token, periode=code).json(), "teams")[1][3]
-    assert before == 9
+    assert before == published(closed["WIJ Zuid"] + closed["WIJ Noord"])
     running = factories.trajectory(personas.team, received_on=first - timedelta(days=40))
     Trajectory.objects.filter(pk=running.pk).update(started_on=first - timedelta(days=30))
     running.refresh_from_db()
-    running.close(first + timedelta(days=10), "moved", Decimal("1.5"))  # through the model: signals
+    running.close(first + timedelta(days=10), "moved", Decimal("1.5"))  # through the model
     after = api(client, token, periode=code).json()
-    assert values(after, "teams")[1][3] == 10
-    assert values(after, "end_reasons")[0]["Verhuisd"] == ["<5"]
+    assert values(after, "teams")[1][3] == published(closed["WIJ Zuid"] + closed["WIJ Noord"] + [running])
+    assert values(after, "end_reasons")[0]["Verhuisd"] == [published([running])]
+
+
+def test_a_date_moved_out_of_a_month_leaves_that_month_current(client, personas, september, token):
+    """Issue 19: moving a date marked only the month it moved to; the month it left kept
+    counting the family until the nightly rebuild."""
+    first, triage_day, code = september
+    cases = [factories.registration(personas.team, received_on=triage_day) for _n in range(12)]
+    channels = lambda period: values(api(client, token, periode=period).json(), "channels")[1]  # noqa: E731
+    assert channels(code) == [published(cases)]
+    later = months_ago(1)
+    moved = cases[0]
+    moved.received_on = later + timedelta(days=3)
+    moved.save()
+    assert channels(code) == [published(cases[1:])]
+    assert channels(f"{later:%Y-%m}") == [published([moved])]
+    # A bulk update (QuerySet.update) and a deletion do the same.
+    Registration.objects.filter(pk=cases[1].pk).update(received_on=later + timedelta(days=4))
+    cases[2].delete()
+    assert channels(code) == [published(cases[3:])]
+    assert channels(f"{later:%Y-%m}") == [published([moved, Registration.objects.get(pk=cases[1].pk)])]
+
+
+def test_a_re_match_is_counted_in_its_month(client, personas, token):
+    """The re-match ends the old match with QuerySet.update (no signal): still counted."""
+    from matching import assignment
+    from matching.models import Professional
+
+    journey = factories.trajectory(personas.team)
+    other = Professional.objects.filter(team=personas.team).exclude(pk=journey.lead_id).first()
+    def rematches():
+        return next(row["values"] for row in table(api(client, token).json(), "signals")["rows"] if row["key"] == "rematched")
+
+    assert rematches() == [0]
+    assignment.rematch(journey, other, personas.triagist, reason="geen_klik")
+    assert rematches() == [published([journey])]
+
+
+def test_a_month_counted_before_it_ended_is_counted_again(client, personas, token):
+    """Issue 19: November counted on the 20th showed 9 deadlines; on 3 December the register
+    had 36. A month is current only when it was counted after its last day."""
+    from basisjeugdhulp.reporting import monthly
+    from basisjeugdhulp.reporting.models import FigureMonth
+
+    month = months_ago(1)
+    halfway = month + timedelta(days=14)
+    early = [factories.registration(personas.team, "awaiting_contact", received_on=month, triaged_on=month) for _n in range(9)]
+    late = [factories.registration(personas.team, "awaiting_contact", received_on=halfway, triaged_on=halfway) for _n in range(27)]
+    monthly.build(month, halfway, force=True)  # counted halfway: only the deadlines until then
+    assert FigureMonth.objects.get(month=month).built_on == halfway
+    in_month = [c for c in early + late if c.contact_due <= monthly.month_end(month.year, month.month)]
+    assert len([c for c in in_month if c.contact_due <= halfway]) < len(in_month)
+    contact = values(api(client, token, periode=f"{month:%Y-%m}").json(), "contact")[0]
+    assert contact["Deadlines in de periode"] == [published(in_month)]
 
 
 def test_the_nightly_rebuild_counts_every_month_again(client, personas, september, token):
     from django.core.management import call_command
+    from django.db import connection
 
-    build_small_team(personas, september)
+    closed = build_small_team(personas, september)
     api(client, token, periode=september[2])
-    # A bulk update bypasses the signals: the nightly rebuild picks it up.
-    Trajectory.objects.filter(registration__team=personas.other_team).update(end_reason="moved")
+    # Raw SQL passes the ORM by: the nightly rebuild picks it up.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE trajectories_trajectory SET end_reason = 'moved' WHERE id = ANY(%s)",
+                       [[c.trajectory.pk for c in closed["WIJ Zuid"]]])
     out = io.StringIO()
     call_command("rebuild_figures", stdout=out)
     assert "month(s)" in out.getvalue()
     reasons = values(api(client, token, periode=september[2]).json(), "end_reasons")[0]
-    assert reasons["Verhuisd"] == ["<5"]
+    assert reasons["Verhuisd"] == [published(closed["WIJ Zuid"])]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_while_a_month_is_counted_is_not_lost(personas):
+    """A build that read the register before a change committed records the version it read;
+    the change raised the version, so the month is counted again."""
+    from basisjeugdhulp.reporting import monthly
+    from basisjeugdhulp.reporting.models import FigureMonth
+
+    today = timezone.localdate()
+    month = months_ago(1)
+    factories.registration(personas.team, received_on=month)
+    monthly.build(month, today, force=True)
+    row = FigureMonth.objects.get(month=month)
+    assert row.counted_version == row.version
+    real_facts_for = monthly.facts_for
+
+    def counted_while_someone_registers(month_, today_):
+        facts = real_facts_for(month_, today_)
+        factories.registration(personas.team, received_on=month_)  # commits mid-count
+        return facts
+
+    monthly.facts_for = counted_while_someone_registers
+    try:
+        monthly.build(month, today, force=True)
+    finally:
+        monthly.facts_for = real_facts_for
+    assert monthly.ensure(month, month, today) == 1  # stale, so counted again
+    received = sum(f.n for f in monthly.MonthFigure.objects.filter(month=month, measure="received"))
+    assert received == 2
 
 
 def test_the_running_month_is_counted_again_at_most_every_ten_minutes(client, personas):
@@ -364,11 +530,12 @@ def test_the_running_month_is_counted_again_at_most_every_ten_minutes(client, pe
     assert client.get(reverse("reporting:dashboard")).status_code == 200
     assert received_now() == 1
     factories.registration(personas.team, received_on=today)
-    assert FigureMonth.objects.get(month=monthly.first_of(today)).dirty
+    row = FigureMonth.objects.get(month=monthly.first_of(today))
+    assert row.version > row.counted_version
     client.get(reverse("reporting:dashboard"))
     assert received_now() == 1  # counted a moment ago: not yet again
     FigureMonth.objects.filter(month=monthly.first_of(today)).update(
-        built_at=timezone.now() - monthly.RUNNING_MONTH_REFRESH - timedelta(seconds=1)
+        built_at=timezone.now() - monthly.running_month_refresh() - timedelta(seconds=1)
     )
     assert "elke tien minuten" in client.get(reverse("reporting:dashboard")).text
     assert received_now() == 2

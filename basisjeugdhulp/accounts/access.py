@@ -57,7 +57,7 @@ POLICY = {
     "matching:rematch": {Role.TRIAGIST},
     "matching:caseload": {Role.TRIAGIST, Role.SECOND_READER},
     "matching:profile": {Role.PROFESSIONAL, Role.TRIAGIST, Role.SECOND_READER},
-    # The municipality's figures: aggregates only, protected small numbers (reporting/tables.py).
+    # The municipality's figures: aggregates only, every count protected by the cell-key method (reporting/disclosure.py).
     "reporting:dashboard": {Role.MUNICIPALITY, Role.ADMINISTRATOR},
     "reporting:export_csv": {Role.MUNICIPALITY, Role.ADMINISTRATOR},
     "reporting:export_xlsx": {Role.MUNICIPALITY, Role.ADMINISTRATOR},

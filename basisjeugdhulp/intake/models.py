@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp import config_cache, workdays
 from basisjeugdhulp.intake.routes import Category, Channel, ContactMode, Product, Route, Status
+from basisjeugdhulp.reporting.disclosure import new_record_key
+from basisjeugdhulp.reporting.freshness import CountedQuerySet
 from basisjeugdhulp.subqueries import rows_of
 
 CONTACT_PROMISE_WORKING_DAYS = 5  # "contact binnen vijf werkdagen" (source 002)
@@ -63,7 +65,7 @@ def local_today():
     return timezone.localdate()
 
 
-class RegistrationQuerySet(models.QuerySet):
+class RegistrationQuerySet(CountedQuerySet):
     def visible_to(self, user):
         """The aanmeldingen of the teams the user works in; none for anyone outside a team."""
         from basisjeugdhulp.teams.membership import team_ids_of
@@ -163,6 +165,11 @@ class Registration(models.Model):
     # Working days from triage to first contact, kept when contact is recorded: the municipal
     # median is then a plain SQL aggregate (holidays and closure days are not SQL).
     contact_working_days = models.SmallIntegerField(null=True, blank=True, editable=False)
+
+    # The record's secret key for the municipal figures (reporting/disclosure.py, the cell-key
+    # method): random, drawn once, never shown or exported. It stays after destruction: it
+    # says nothing about the family, and the anonymous figures must not change.
+    figure_key = models.PositiveSmallIntegerField(default=new_record_key, editable=False)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -307,6 +314,8 @@ class SecondCheck(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     approved = models.BooleanField(null=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["proposed_at"]

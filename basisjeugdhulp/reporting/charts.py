@@ -27,8 +27,8 @@ def _scale(values, floor=1.0):
 
 
 def bars(labels, cells):
-    """A bar per cell; a protected cell gets no bar, only its mark."""
-    values = [None if c.protected or c.value is None else float(c.value) for c in cells]
+    """A bar per cell; a withheld or empty cell gets no bar, only its mark."""
+    values = [c.number for c in cells]
     top, unit = _scale(values)
     step = (WIDTH - LEFT) / max(len(cells), 1)
     lines = [label_lines(label, step) for label in labels]
@@ -43,7 +43,7 @@ def bars(labels, cells):
             "y": round(HEIGHT - BOTTOM - height, 1), "height": round(height, 1),
             "label": label, "label_lines": lines[index], "label_x": round(x + step * 0.35, 1),
             "text": str(cell), "text_y": round(HEIGHT - BOTTOM - height - 4, 1),
-            "protected": bool(cell.protected),
+            "withheld": cell.withheld,
         })
     return {"items": items, "width": WIDTH, "height": HEIGHT + extra, "axis_y": HEIGHT - BOTTOM,
             "label_y": HEIGHT - 10, "line_height": LINE_HEIGHT,
@@ -51,8 +51,8 @@ def bars(labels, cells):
 
 
 def line(labels, cells, *, fixed_top=None, reference=None):
-    """A line through the shown values; protected or empty months leave a gap (no point)."""
-    values = [None if c.protected or c.value is None else float(c.value) for c in cells]
+    """A line through the shown values; withheld or empty months leave a gap (no point)."""
+    values = [c.number for c in cells]
     top, unit = _scale(values + ([fixed_top] if fixed_top else []) + (reference or []))
     step = (WIDTH - LEFT) / max(len(cells), 1)
     points = []

@@ -1,9 +1,13 @@
-"""Exactly what the page shows, as CSV, XLSX and JSON: the same protected cells."""
+"""Exactly what the page shows, as CSV, XLSX and JSON: the same protected cells, and the same
+sentence about the protection (disclosure.py)."""
 
 import csv
 import io
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
+
+from basisjeugdhulp.reporting import disclosure
 
 
 def filename(scope, extension):
@@ -30,6 +34,7 @@ def as_csv(scope, tables, headings):
     writer.writerow(headings)
     for row in rows(tables):
         writer.writerow(["" if value is None else value for value in row])
+    writer.writerow([_("Note"), disclosure.sentence(), "", ""])
     return "\ufeff" + out.getvalue()  # the BOM tells Excel it is UTF-8
 
 
@@ -39,6 +44,7 @@ def as_xlsx(scope, tables, headings):
     sheet.append(headings)
     for row in rows(tables):
         sheet.append(list(row))
+    sheet.append([_("Note"), disclosure.sentence()])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -49,6 +55,7 @@ def as_json(scope, tables):
         "period": {"code": scope.period.code, "start": scope.period.start.isoformat(), "end": scope.period.end.isoformat()},
         "team": scope.team.name if scope.team else None,
         "product": scope.product or None,
+        "protection": disclosure.metadata(),
         "tables": [
             {
                 "key": table.key,

@@ -3,51 +3,39 @@
 The register is counted once per month into MonthFigure facts (monthly.py: grouped SQL
 aggregates over the register, rebuilt when a month changes); the figures here are SQL sums over
 those facts for the months of the period. Python only arranges the few numbers that come back
-into tables. The small-number rule is in tables.py.
+into tables. Every count is protected as it is made (disclosure.py, the cell-key method): each
+cell is counted from its own facts — never as a sum of published cells — with the sum of its
+records' keys, so the same families give the same published number wherever they appear.
 
 Definitions:
-- aanmeldingen: received in the period; triage outcomes: triaged in the period;
+- aanmeldingen: received in the period; triage outcomes: triaged in the period, each decision
+  once: a product of basis jeugdhulp, sent back by the tweede lezer (product still to choose),
+  specialist care (proposed), advice, crisis;
 - first contact on time: deadlines (triage + 5 working days) in the period up to today, met
   when first contact was on or before the deadline; a passed deadline without contact is late;
 - median working days: over first contacts in the period;
 - active at the end: started on or before the period's last day and not closed by then;
 - averages per product: over trajectories closed in the period;
-- re-match rate: lead professionals replaced in the period, per family first matched in it.
+- re-match rate: lead professionals replaced in the period, per family first matched in it;
+- shares, medians and averages: from published counts, shown on a published base of at least
+  disclosure.MIN_BASE.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Func, IntegerField, Min, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from basisjeugdhulp.intake.routes import Channel, Product, Route
-from basisjeugdhulp.reporting import monthly
+from basisjeugdhulp.reporting import disclosure, monthly
 from basisjeugdhulp.reporting.models import LumpSum, MonthFigure
 from basisjeugdhulp.reporting.periods import Period
-from basisjeugdhulp.reporting.tables import Cell, Row, Table, protect
+from basisjeugdhulp.reporting.tables import Cell, Row, Table, count, derived, share, staff
 from basisjeugdhulp.teams.models import Team
-from basisjeugdhulp.trajectories.models import EndReason, Trajectory
+from basisjeugdhulp.trajectories.models import EndReason
 from matching.models import Education, Professional
-
-
-class DayNumber(Func):
-    """A date as a whole number of days, so spans are integer arithmetic on every database."""
-
-    output_field = IntegerField()
-
-    def as_sql(self, compiler, connection, **extra):  # PostgreSQL: date - date is an integer
-        return super().as_sql(compiler, connection, template="(%(expressions)s - DATE '1970-01-01')", **extra)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(
-            compiler, connection, template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)", **extra
-        )
-
-
-def day_number(day):
-    return (day - date(1970, 1, 1)).days
 
 
 @dataclass(frozen=True)
@@ -55,6 +43,29 @@ class Scope:
     period: Period
     team: Team | None = None
     product: str = ""
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A set of counted records as the facts know it: how many, and the sum of their keys."""
+
+    n: int = 0
+    keys: int = 0
+    amount: float = 0.0
+    amount2: float = 0.0
+
+    def __add__(self, other):
+        return Tally(self.n + other.n, self.keys + other.keys, self.amount + other.amount, self.amount2 + other.amount2)
+
+    def __sub__(self, other):
+        return Tally(self.n - other.n, self.keys - other.keys)
+
+    def cell(self):
+        return count(self.n, self.keys)
+
+
+def _tally(row):
+    return Tally(row["n_"] or 0, row["k_"] or 0, row.get("a_") or 0.0, row.get("b_") or 0.0)
 
 
 class Facts:
@@ -73,50 +84,68 @@ class Facts:
         first = monthly.first_of(first or self.period.start)
         return self.queryset.filter(measure=measure, month__gte=first, month__lte=last or self.period.end)
 
-    def by(self, measure, *fields, first=None, last=None):
-        """[{field…, n, amount, amount2}] summed over the months."""
-        return list(
-            self._months(measure, first, last).values(*fields)
-            .annotate(n_=Sum("n"), a_=Sum("amount"), b_=Sum("amount2")).order_by()
-        )
+    def _sums(self, queryset, fields):
+        sums = {"n_": Sum("n"), "k_": Sum("keys"), "a_": Sum("amount"), "b_": Sum("amount2")}
+        if not fields:
+            return [queryset.aggregate(**sums)]
+        return list(queryset.values(*fields).annotate(**sums).order_by())
 
-    def counts(self, measure, field="key", **months):
-        return {row[field]: row["n_"] for row in self.by(measure, field, **months)}
+    def by(self, measure, *fields, first=None, last=None):
+        """{value of fields (one field: the value, more: a tuple): Tally} over the months."""
+        result = {}
+        for row in self._sums(self._months(measure, first, last), fields):
+            group = row[fields[0]] if len(fields) == 1 else tuple(row[f] for f in fields)
+            result[group] = result.get(group, Tally()) + _tally(row)
+        return result
 
     def total(self, measure, **months):
-        return self._months(measure, months.get("first"), months.get("last")).aggregate(n=Sum("n"))["n"] or 0
+        return _tally(self._sums(self._months(measure, months.get("first"), months.get("last")), ())[0])
 
-    def since_the_start(self, measure, *fields):
-        """Summed over every month up to the period's end (for what is open at its end)."""
-        months = self.queryset.filter(measure=measure, month__lte=self.period.end)
-        if not fields:
-            return [months.aggregate(n_=Sum("n"))] if months.exists() else []
-        return months.values(*fields).annotate(n_=Sum("n")).order_by()
+    def open_at_end(self, *fields):
+        """Started minus ended, over every month up to the period's end, per `fields`: the
+        records themselves (an ended trajectory had started), so the key sum is theirs too."""
+        months = self.queryset.filter(month__lte=self.period.end)
+        opened = {}
+        for measure, sign in (("started", 1), ("ended", -1)):
+            for row in self._sums(months.filter(measure=measure), fields):
+                group = tuple(row[f] for f in fields)
+                tally = _tally(row)
+                opened[group] = opened.get(group, Tally()) + (tally if sign > 0 else Tally() - tally)
+        return opened
 
 
-def _count_table(key, title, column, choices, counts):
-    rows = [Row(str(label), [Cell(counts.get(code, 0))], key=code) for code, label in choices]
-    total = Row(_("Total"), [Cell(sum(counts.get(code, 0) for code, _l in choices))])
-    return protect(Table(key, title, [column], rows, total=total))
+def _count_table(key, title, column, choices, tallies, total, note=""):
+    rows = [Row(str(label), [tallies.get(code, Tally()).cell()], key=code) for code, label in choices]
+    return Table(key, title, [column], rows, total=Row(_("Total"), [total.cell()]), note=note)
 
 
 def registrations_by_channel(facts):
     return _count_table(
-        "channels", _("Aanmeldingen by channel"), _("Aanmeldingen"), Channel.choices, facts.counts("received")
+        "channels", _("Aanmeldingen by channel"), _("Aanmeldingen"), Channel.choices,
+        facts.by("received", "key"), facts.total("received"),
     )
 
 
+SENT_BACK = "sent_back"
+
+
 def triage_outcomes(facts):
-    counts = {}
-    for row in facts.by("triaged", "key", "product"):
-        if row["key"] == Route.BASIC:
-            counts[f"product_{row['product']}"] = counts.get(f"product_{row['product']}", 0) + row["n_"]
+    """Each triage decision of the period once, under what it is now."""
+    tallies = {}
+    for (route, product), tally in facts.by("triaged", "key", "product").items():
+        if route == Route.BASIC:
+            group = f"product_{product}" if product else f"route_{SENT_BACK}"
         else:
-            counts[f"route_{row['key']}"] = counts.get(f"route_{row['key']}", 0) + row["n_"]
+            group = f"route_{route}"
+        tallies[group] = tallies.get(group, Tally()) + tally
     choices = [(f"product_{code}", label) for code, label in Product.choices] + [
-        (f"route_{code}", Route(code).label) for code in (Route.SPECIALIST, Route.ADVICE, Route.CRISIS)
+        (f"route_{SENT_BACK}", _("Sent back by the tweede lezer, product still to choose")),
+        *((f"route_{code}", Route(code).label) for code in (Route.SPECIALIST, Route.ADVICE, Route.CRISIS)),
     ]
-    return _count_table("triage", _("Triage outcomes"), _("Aanmeldingen"), choices, counts)
+    return _count_table(
+        "triage", _("Triage outcomes"), _("Aanmeldingen"), choices, tallies, facts.total("triaged"),
+        note=_("Specialist youth care: proposed, approved or still with the tweede lezer."),
+    )
 
 
 def median_of(histogram):
@@ -134,91 +163,84 @@ def median_of(histogram):
 
 
 def first_contact(facts):
-    due, on_time = facts.total("due"), facts.total("on_time")
-    middle, contacted = median_of({int(k): n for k, n in facts.counts("contact_days").items()})
-    share = 100 * on_time / due if due else None
+    due, on_time = facts.total("due").cell(), facts.total("on_time").cell()
+    days = facts.by("contact_days", "key")
+    middle, _n = median_of({int(k): tally.n for k, tally in days.items()})
+    contacted = sum(days.values(), Tally()).cell()
     rows = [
-        Row(_("Deadlines in the period"), [Cell(due)], key="due"),
-        Row(_("First contact within five working days"), [Cell(on_time)], key="on_time"),
-        Row(_("Share on time"), [Cell(share, "percent", base=due)], key="share"),
-        Row(_("Median working days to first contact"), [Cell(middle, "decimal", base=contacted)], key="median"),
+        Row(_("Deadlines in the period"), [due], key="due"),
+        Row(_("First contact within five working days"), [on_time], key="on_time"),
+        Row(_("Share on time"), [share(on_time.value, due.value)], key="share"),
+        Row(_("Median working days to first contact"), [derived(middle, contacted.value)], key="median"),
     ]
-    return protect(Table("contact", _("First contact within five working days"), [_("Figure")], rows))
-
-
-def _open_at_end(facts, *fields):
-    """Started minus closed, over every month up to the period's end, per `fields`."""
-    opened = {tuple(r[f] for f in fields): r["n_"] for r in facts.since_the_start("started", *fields)}
-    for row in facts.since_the_start("ended", *fields):
-        key = tuple(row[f] for f in fields)
-        opened[key] = opened.get(key, 0) - row["n_"]
-    return opened
+    return Table("contact", _("First contact within five working days"), [_("Figure")], rows)
 
 
 def trajectories(facts):
     rows = [
-        Row(_("Active at the end of the period"), [Cell(_open_at_end(facts).get((), 0))], key="active"),
-        Row(_("Started in the period"), [Cell(facts.total("started"))], key="started"),
-        Row(_("Closed in the period"), [Cell(facts.total("ended"))], key="closed"),
+        Row(_("Active at the end of the period"), [facts.open_at_end().get((), Tally()).cell()], key="active"),
+        Row(_("Started in the period"), [facts.total("started").cell()], key="started"),
+        Row(_("Closed in the period"), [facts.total("ended").cell()], key="closed"),
     ]
-    return protect(Table("trajectories", _("Trajectories"), [_("Trajectories")], rows))
+    return Table("trajectories", _("Trajectories"), [_("Trajectories")], rows)
 
 
 def closed_by_reason(facts):
     return _count_table(
-        "end_reasons", _("Closed by end reason"), _("Trajectories"), EndReason.choices, facts.counts("ended")
+        "end_reasons", _("Closed by end reason"), _("Trajectories"), EndReason.choices,
+        facts.by("ended", "key"), facts.total("ended"),
     )
+
+
+def _closed_row(label, tally, key=""):
+    """How many closed, their average hours per week and average weeks (on a published base)."""
+    closed = tally.cell()
+    hours = tally.amount / tally.n if tally.n else None
+    weeks = tally.amount2 / tally.n / 7 if tally.n else None
+    return Row(label, [closed, derived(hours, closed.value), derived(weeks, closed.value)], key=key)
 
 
 def per_product(facts):
     """Closed in the period, per product: how many, average hours per week, average weeks."""
-    found = {row["product"]: row for row in facts.by("ended", "product")}
-    rows = []
-    for code, label in Product.choices:
-        row = found.get(code, {"n_": 0})
-        n = row["n_"]
-        hours = row["a_"] / n if n else None
-        weeks = row["b_"] / n / 7 if n else None
-        rows.append(Row(str(label), [Cell(n), Cell(hours, "decimal", base=n), Cell(weeks, "decimal", base=n)], key=code))
-    total = Row(_("Total"), [Cell(sum(r.cells[0].value for r in rows)), Cell(None, "decimal"), Cell(None, "decimal")])
-    table = Table(
+    found = facts.by("ended", "product")
+    rows = [_closed_row(str(label), found.get(code, Tally()), code) for code, label in Product.choices]
+    return Table(
         "products", _("Closed trajectories per product"),
-        [_("Closed"), _("Average hours per week"), _("Average duration (weeks)")], rows, total=total,
+        [_("Closed"), _("Average hours per week"), _("Average duration (weeks)")], rows,
+        total=_closed_row(_("Total"), facts.total("ended")),
         note=_("Every product, whatever the product filter: a product's figures next to the others."),
     )
-    return protect(table)
 
 
 def second_check(facts):
     rows = [
-        Row(_("Proposed"), [Cell(facts.total("proposed"))], key="proposed"),
-        Row(_("Approved"), [Cell(facts.total("approved"))], key="approved"),
-        Row(_("Rejected (back to basis jeugdhulp)"), [Cell(facts.total("rejected"))], key="rejected"),
+        Row(_("Proposed"), [facts.total("proposed").cell()], key="proposed"),
+        Row(_("Approved"), [facts.total("approved").cell()], key="approved"),
+        Row(_("Rejected (back to basis jeugdhulp)"), [facts.total("rejected").cell()], key="rejected"),
     ]
-    return protect(Table("second_check", _("Referrals to specialist care at the second check"), [_("Proposals")], rows))
+    return Table("second_check", _("Referrals to specialist care at the second check"), [_("Proposals")], rows)
 
 
 def signals(facts):
-    rematched, matched = facts.total("rematched"), facts.total("matched")
-    rate = 100 * rematched / matched if matched else None
+    rematched, matched = facts.total("rematched").cell(), facts.total("matched").cell()
     rows = [
-        Row(_("Re-registrations within 12 months"), [Cell(facts.total("returning"))], key="returning"),
-        Row(_("Re-matches (another lead professional)"), [Cell(rematched)], key="rematched"),
-        Row(_("Re-match rate"), [Cell(rate, "percent", base=matched)], key="rematch_rate"),
-        Row(_("Crises routed to Spoed voor Jeugd"), [Cell(facts.counts("triaged").get(Route.CRISIS, 0))], key="crises"),
+        Row(_("Re-registrations within 12 months"), [facts.total("returning").cell()], key="returning"),
+        Row(_("Re-matches (another lead professional)"), [rematched], key="rematched"),
+        Row(_("Re-match rate"), [share(rematched.value, matched.value)], key="rematch_rate"),
+        Row(_("Crises routed to Spoed voor Jeugd"), [facts.by("triaged", "key").get(Route.CRISIS, Tally()).cell()], key="crises"),
     ]
-    return protect(Table("signals", _("Returning families, re-matches and crises"), [_("Figure")], rows))
+    return Table("signals", _("Returning families, re-matches and crises"), [_("Figure")], rows)
 
 
 def per_team(scope):
-    """One row per team (the product filter applies, the team filter not): the team filter
-    shows that team's row of this same table (rule 4)."""
+    """One row per team (the product filter applies, the team filter not): a team's cell is the
+    same cell as that team's total seen through the team filter, with the same value."""
     facts = Facts(scope, team=False)
-    received = {r["team"]: r["n_"] for r in facts.by("received", "team")}
-    triaged = {r["team"]: r["n_"] for r in facts.by("triaged", "team")}
-    closed = {r["team"]: r["n_"] for r in facts.by("ended", "team")}
-    active = {key[0]: n for key, n in _open_at_end(facts, "team").items()}
-    staff = {
+    received = facts.by("received", "team")
+    triaged = facts.by("triaged", "team")
+    closed = facts.by("ended", "team")
+    active = {group[0]: tally for group, tally in facts.open_at_end("team").items()}
+    people = {
         row["team"]: row
         for row in Professional.objects.filter(active=True).values("team")
         .annotate(hbo=Count("pk", filter=Q(education=Education.HBO)), mbo=Count("pk", filter=Q(education=Education.MBO)))
@@ -226,46 +248,53 @@ def per_team(scope):
     }
     rows = []
     for team in Team.objects.order_by("name").values("pk", "public_id", "name"):
-        pk = team["pk"]
-        people = staff.get(pk, {})
+        pk, none = team["pk"], Tally()
+        staffed = people.get(pk, {})
         rows.append(Row(
             team["name"],
-            [Cell(received.get(pk, 0)), Cell(triaged.get(pk, 0)), Cell(active.get(pk, 0)), Cell(closed.get(pk, 0)),
-             Cell(people.get("hbo") or 0, "staff"), Cell(people.get("mbo") or 0, "staff")],
+            [received.get(pk, none).cell(), triaged.get(pk, none).cell(), active.get(pk, none).cell(),
+             closed.get(pk, none).cell(), staff(staffed.get("hbo")), staff(staffed.get("mbo"))],
             key=str(team["public_id"]),
         ))
-    total = Row(
-        _("Total"),
-        [Cell(sum(r.cells[i].value for r in rows)) for i in range(4)]
-        + [Cell(sum(r.cells[i].value for r in rows), "staff") for i in (4, 5)],
-    )
-    table = Table(
+    total = Row(_("Total"), [
+        facts.total("received").cell(), facts.total("triaged").cell(), facts.open_at_end().get((), Tally()).cell(),
+        facts.total("ended").cell(),
+        staff(sum(p.get("hbo") or 0 for p in people.values())), staff(sum(p.get("mbo") or 0 for p in people.values())),
+    ])
+    return Table(
         "teams", _("Per team"),
         [_("Aanmeldingen"), _("Triaged"), _("Active at the end"), _("Closed"), _("HBO professionals"), _("MBO professionals")],
         rows, total=total,
         note=_(
             "Every team, whatever the team filter. Professionals are counted, never named; they are "
-            "staff, not families, and are not protected."
+            "staff, not families, and their numbers are exact."
         ),
     )
-    return protect(table)
+
+
+def trend_months(period, today):
+    """The twelve months up to the period's end (or today)."""
+    last = min(period.end, today)
+    first = monthly.first_of(date(last.year - 1, last.month, 28) + timedelta(days=7))
+    return first, last
 
 
 def trend(scope, today):
     """Aanmeldingen and on-time contact per month over the 12 months up to the period's end."""
-    last = min(scope.period.end, today)
-    first = monthly.first_of(date(last.year - 1, last.month, 28) + timedelta(days=7))
-    monthly.ensure(first, last, today)
+    first, last = trend_months(scope.period, today)
     facts = Facts(scope)
-    received = {r["month"]: r["n_"] for r in facts.by("received", "month", first=first, last=last)}
-    due = {r["month"]: r["n_"] for r in facts.by("due", "month", first=first, last=last)}
-    on_time = {r["month"]: r["n_"] for r in facts.by("on_time", "month", first=first, last=last)}
+    received = facts.by("received", "month", first=first, last=last)
+    due = facts.by("due", "month", first=first, last=last)
+    on_time = facts.by("on_time", "month", first=first, last=last)
     rows = []
     for month in monthly.months_between(first, last):
-        n_due = due.get(month, 0)
-        share = 100 * on_time.get(month, 0) / n_due if n_due else None
-        rows.append(Row(f"{month:%Y-%m}", [Cell(received.get(month, 0)), Cell(share, "percent", base=n_due)], key=f"{month:%Y-%m}"))
-    return protect(Table("trend", _("Trend over twelve months"), [_("Aanmeldingen"), _("Share on time")], rows))
+        month_due = due.get(month, Tally()).cell()
+        month_on_time = on_time.get(month, Tally()).cell()
+        rows.append(Row(
+            f"{month:%Y-%m}", [received.get(month, Tally()).cell(), share(month_on_time.value, month_due.value)],
+            key=f"{month:%Y-%m}",
+        ))
+    return Table("trend", _("Trend over twelve months"), [_("Aanmeldingen"), _("Share on time")], rows)
 
 
 def lump_sum(period, today):
@@ -273,48 +302,56 @@ def lump_sum(period, today):
 
     A closed trajectory counts its own average hours per week; one still running counts the
     average of its product over trajectories closed in the last twelve months (the estimate).
+    The hours are shown when the trajectories they rest on (those giving help in the last month
+    counted, published) are at least disclosure.MIN_BASE.
     """
     year = period.end.year
     budget = LumpSum.objects.filter(year=year).first()
     year_start = date(year, 1, 1)
     last = min(date(year, 12, 31), today)
     city = Facts(Scope(period))
-    points = []
+    points, base = [], None
     if year_start <= today:
         recent_first = monthly.first_of(today - timedelta(days=365))
         monthly.ensure(recent_first, today, today)
         monthly.ensure(year_start, last, today)
         averages = {
-            row["product"]: row["a_"] / row["n_"]
-            for row in city.by("ended", "product", first=recent_first, last=today) if row["n_"]
+            product: tally.amount / tally.n
+            for product, tally in city.by("ended", "product", first=recent_first, last=today).items() if tally.n
         }
-        used = {}
-        for row in city.by("help", "month", "product", first=year_start, last=last):
-            day_hours = row["a_"] + row["b_"] * averages.get(row["product"], 0.0)
-            used[row["month"]] = used.get(row["month"], 0.0) + day_hours / 7
+        used, helped = {}, {}
+        for (month, product), tally in city.by("help", "month", "product", first=year_start, last=last).items():
+            day_hours = tally.amount + tally.amount2 * averages.get(product, 0.0)
+            used[month] = used.get(month, 0.0) + day_hours / 7
+            helped[month] = helped.get(month, Tally()) + tally
         running = 0.0
         for month in monthly.months_between(year_start, last):
             running += used.get(month, 0.0)
             points.append((month.month, running))
+        base = helped.get(monthly.first_of(last), Tally()).cell().value
+    shown = bool(points) and disclosure.shown_base(base)
+    used_hours = points[-1][1] if shown else None
     return {
         "year": year,
         "budget": budget,
         "budget_hours": float(budget.budget_hours) if budget else None,
-        "used_hours": points[-1][1] if points else 0.0,
-        "cost": (points[-1][1] * float(budget.hourly_cost)) if budget and points else None,
-        "points": points,
+        "used_hours": used_hours,
+        "withheld": bool(points) and not shown,
+        "cost": (used_hours * float(budget.hourly_cost)) if budget and used_hours is not None else None,
+        "points": points if shown else [],
     }
 
 
 def report(scope, today=None):
     """Every table of the dashboard, protected, in the order the page shows them."""
     today = today or timezone.localdate()
-    # What is open at the period's end needs every month since the first trajectory.
-    earliest = Trajectory.objects.aggregate(first=Min("started_on"))["first"]
-    monthly.ensure(min(earliest, scope.period.start) if earliest else scope.period.start, scope.period.end, today)
+    # What is open at the period's end needs every month since the first trajectory; the trend
+    # the twelve months before the period's end.
+    earliest = monthly.earliest_day()
+    first = min(filter(None, (earliest, scope.period.start, trend_months(scope.period, today)[0])))
+    monthly.ensure(first, scope.period.end, today)
     facts = Facts(scope)
-    teams = per_team(scope)
-    tables = {
+    return {
         "channels": registrations_by_channel(facts),
         "triage": triage_outcomes(facts),
         "contact": first_contact(facts),
@@ -323,31 +360,6 @@ def report(scope, today=None):
         "products": per_product(Facts(scope, product=False)),
         "second_check": second_check(facts),
         "signals": signals(facts),
-        "teams": teams,
+        "teams": per_team(scope),
         "trend": trend(scope, today),
     }
-    if scope.team:
-        _follow_team_row(tables, teams.row(str(scope.team.public_id)))
-    if scope.product:
-        products = per_product(Facts(scope, product=False))
-        if products.row(scope.product).cells[0].protected:
-            for key in ("end_reasons", "products"):
-                tables[key].protect_all()
-    return tables
-
-
-# Which breakdowns add up to which column of the per-team table (rule 4).
-TEAM_COLUMNS = {"channels": 0, "triage": 1, "end_reasons": 3, "products": 3}
-
-
-def _follow_team_row(tables, row):
-    if row is None:
-        return
-    for key, index in TEAM_COLUMNS.items():
-        if row.cells[index].protected:
-            tables[key].protect_all()
-    trajectories_ = tables["trajectories"]
-    for key, index in (("active", 2), ("closed", 3)):
-        cell = trajectories_.row(key).cells[0]
-        if row.cells[index].protected and cell.value:
-            cell.protected = row.cells[index].protected

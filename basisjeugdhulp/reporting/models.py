@@ -86,7 +86,9 @@ class MonthFigure(models.Model):
     """One pre-counted fact of one month: e.g. 12 aanmeldingen via school for team X, product Y.
 
     The dashboard sums these instead of counting a million trajectories on every request
-    (reporting/monthly.py builds them from the register; nothing personal is in them).
+    (reporting/monthly.py builds them from the register). `keys` is the sum of the counted
+    records' secret keys: a published cell's key is the sum over its facts (disclosure.py), so
+    counting facts gives the same cell key as counting the records themselves.
     """
 
     month = models.DateField()  # the first day of the month
@@ -95,6 +97,7 @@ class MonthFigure(models.Model):
     measure = models.CharField(max_length=20)
     key = models.CharField(max_length=20, blank=True)
     n = models.IntegerField(default=0)
+    keys = models.BigIntegerField(default=0)
     amount = models.FloatField(default=0)  # a sum that goes with n: hours, days
     amount2 = models.FloatField(default=0)
 
@@ -103,9 +106,15 @@ class MonthFigure(models.Model):
 
 
 class FigureMonth(models.Model):
-    """Which months have their MonthFigures built, and which changed since (dirty)."""
+    """Which months have their MonthFigures built, and whether a change came after.
+
+    Every change to the register that touches the month raises `version` (in the changing
+    transaction); a build records the version it read before counting. The month is current
+    while the two are equal, so a change that commits while the month is being counted leaves
+    it stale rather than lost."""
 
     month = models.DateField(primary_key=True)
-    built_on = models.DateField()
+    built_on = models.DateField(null=True)
     built_at = models.DateTimeField(null=True)
-    dirty = models.BooleanField(default=False)
+    version = models.BigIntegerField(default=0)
+    counted_version = models.BigIntegerField(null=True)

@@ -1,19 +1,21 @@
 """Monthly facts: the register counted once per month, so the dashboard sums a few thousand
 pre-counted rows instead of a million trajectories (bench/report.py).
 
-- `facts_for(month, today)` counts one month from the register, with the same definitions as
-  the figures (grouped SQL aggregates, one query per measure);
-- `ensure(first, last, today)` makes sure every month of a period is built and current: a
-  month never built, marked dirty by a change (signals.py), or — for the running month —
-  built on an earlier day, is counted again;
+- `facts_for(month, today)` counts one month from the register (grouped SQL aggregates, one
+  query per measure): how many records, and the sum of their secret keys (disclosure.py);
+- `ensure(first, last, today)` makes sure every month of a period is built and current before
+  anything is shown: a month never built, changed since (its version moved on, freshness.py),
+  or counted before it ended, is counted again; the running month at most every
+  RUNNING_MONTH_REFRESH, the documented delay;
 - `manage.py rebuild_figures` counts every month again (run nightly: it also picks up
-  changes that bypass the signals, such as bulk updates).
+  changes made outside the ORM, such as raw SQL).
 """
 
 from datetime import date, timedelta
 
-from django.db import transaction
-from django.db.models import Count, F, FloatField, Q, Sum
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F, FloatField, Func, IntegerField, Q, Sum
 from django.db.models.functions import Cast, Greatest, Least
 from django.utils import timezone
 
@@ -23,7 +25,30 @@ from basisjeugdhulp.reporting.periods import month_end
 from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Match
 
-RUNNING_MONTH_REFRESH = timedelta(minutes=10)
+
+def running_month_refresh():
+    """How long the running month's figures may lag behind the register (the documented delay):
+    at country scale counting it costs up to a second (bench/load.py), and a dashboard that
+    counted it on every view after every aanmelding held up everyone's pages."""
+    return timedelta(seconds=settings.FIGURES_RUNNING_MONTH_DELAY)
+
+
+class DayNumber(Func):
+    """A date as a whole number of days, so spans are integer arithmetic on every database."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL: date - date is an integer
+        return super().as_sql(compiler, connection, template="(%(expressions)s - DATE '1970-01-01')", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)", **extra
+        )
+
+
+def day_number(day):
+    return (day - date(1970, 1, 1)).days
 
 
 def first_of(day):
@@ -37,12 +62,13 @@ def months_between(first, last):
         month = month_end(month.year, month.month) + timedelta(days=1)
 
 
-def _rows(queryset, measure, month, *, team="team_id", product="product", key=None, n=None, amount=None, amount2=None):
-    """Group `queryset` by team, product (and key) and make one fact per group."""
+def _rows(queryset, measure, month, *, record_key, team="team_id", product="product", key=None, amount=None, amount2=None):
+    """Group `queryset` by team, product (and key) and make one fact per group: how many
+    records, the sum of their keys, and the sums that go with them."""
     fields = {"team_id_": F(team), "product_": F(product)}
     if key:
         fields["key_"] = F(key)
-    sums = {"n_": n or Count("pk")}
+    sums = {"n_": Count("pk"), "k_": Sum(record_key)}
     if amount is not None:
         sums["a_"] = amount
     if amount2 is not None:
@@ -51,42 +77,42 @@ def _rows(queryset, measure, month, *, team="team_id", product="product", key=No
         key_value = row.get("key_")
         yield MonthFigure(
             month=month, team_id=row["team_id_"], product=row["product_"] or "", measure=measure,
-            key="" if key_value is None else str(key_value), n=row["n_"],
+            key="" if key_value is None else str(key_value), n=row["n_"], keys=row["k_"] or 0,
             amount=float(row.get("a_") or 0), amount2=float(row.get("b_") or 0),
         )
 
 
 def facts_for(month, today):
     """Every fact of one month, counted from the register."""
-    from basisjeugdhulp.reporting.figures import DayNumber, day_number
-
     first, last = month, month_end(month.year, month.month)
-    within = {"gte": first, "lte": last}
 
     def period(field):
-        return Q(**{f"{field}__{op}": day for op, day in within.items()})
+        return Q(**{f"{field}__gte": first, f"{field}__lte": last})
 
     registrations = Registration.objects.all()
+    own = {"record_key": "figure_key"}
     facts = []
-    facts += _rows(registrations.filter(period("received_on")), "received", month, key="channel")
-    facts += _rows(registrations.filter(period("received_on"), former_trajectory__isnull=False), "returning", month)
-    facts += _rows(registrations.filter(period("triaged_on")), "triaged", month, key="route")
+    facts += _rows(registrations.filter(period("received_on")), "received", month, key="channel", **own)
+    facts += _rows(registrations.filter(period("received_on"), former_trajectory__isnull=False), "returning", month, **own)
+    facts += _rows(registrations.filter(period("triaged_on")), "triaged", month, key="route", **own)
     due = registrations.filter(period("contact_due"), contact_due__lte=today)
-    facts += _rows(due, "due", month)
-    facts += _rows(due.filter(contacted_on__isnull=False, contacted_on__lte=F("contact_due")), "on_time", month)
+    facts += _rows(due, "due", month, **own)
+    facts += _rows(due.filter(contacted_on__isnull=False, contacted_on__lte=F("contact_due")), "on_time", month, **own)
     facts += _rows(
         registrations.filter(period("contacted_on"), contact_working_days__isnull=False),
-        "contact_days", month, key="contact_working_days",
+        "contact_days", month, key="contact_working_days", **own,
     )
+    # A trajectory counts with its aanmelding's key; it is open from started_on, so only a
+    # started one can end (active at the end = started - ended, over every month until then).
     trajectories = Trajectory.objects.all()
-    team = "registration__team_id"
-    facts += _rows(trajectories.filter(period("started_on")), "started", month, team=team)
-    facts += _rows(trajectories.filter(period("first_matched_on")), "matched", month, team=team)
+    via = {"team": "registration__team_id", "record_key": "registration__figure_key"}
+    facts += _rows(trajectories.filter(period("started_on")), "started", month, **via)
+    facts += _rows(trajectories.filter(period("first_matched_on")), "matched", month, **via)
     facts += _rows(
-        trajectories.filter(period("ended_on")), "ended", month, team=team, key="end_reason",
-        n=Count("pk"),
+        trajectories.filter(period("ended_on"), started_on__isnull=False), "ended", month, key="end_reason",
         amount=Sum("hours_per_week", output_field=FloatField()),
         amount2=Sum(Cast(DayNumber("ended_on") - DayNumber("started_on"), FloatField())),
+        **via,
     )
     # Hours of help inside this month, up to today: known hours per week where the trajectory
     # is closed (amount, hour-days), open days where it still runs (amount2, days).
@@ -98,74 +124,111 @@ def facts_for(month, today):
         running = Greatest(day_number(upto) - Greatest(DayNumber("started_on"), day_number(first)) + 1, 0)
         facts += _rows(
             trajectories.filter(started_on__lte=upto).filter(Q(ended_on=None) | Q(ended_on__gte=first)),
-            "help", month, team=team, n=Count("pk"),
+            "help", month,
             amount=Sum(Cast("hours_per_week", FloatField()) * overlap, filter=Q(ended_on__isnull=False), output_field=FloatField()),
             amount2=Sum(running, filter=Q(ended_on=None), output_field=FloatField()),
+            **via,
         )
     checks = SecondCheck.objects.filter(proposed_at__date__gte=first, proposed_at__date__lte=last)
-    reg_team, reg_product = "registration__team_id", "registration__product"
-    facts += _rows(checks, "proposed", month, team=reg_team, product=reg_product)
-    facts += _rows(checks.filter(approved=True), "approved", month, team=reg_team, product=reg_product)
-    facts += _rows(checks.filter(approved=False), "rejected", month, team=reg_team, product=reg_product)
+    of_registration = {"team": "registration__team_id", "product": "registration__product",
+                       "record_key": "registration__figure_key"}
+    facts += _rows(checks, "proposed", month, **of_registration)
+    facts += _rows(checks.filter(approved=True), "approved", month, **of_registration)
+    facts += _rows(checks.filter(approved=False), "rejected", month, **of_registration)
     rematches = Match.objects.rematches().filter(ended_at__date__gte=first, ended_at__date__lte=last)
-    facts += _rows(rematches, "rematched", month, team="trajectory__registration__team_id", product="trajectory__product")
+    facts += _rows(
+        rematches, "rematched", month, team="trajectory__registration__team_id", product="trajectory__product",
+        record_key="trajectory__registration__figure_key",
+    )
     return facts
 
 
-@transaction.atomic
-def build(month, today):
-    MonthFigure.objects.filter(month=month).delete()
-    MonthFigure.objects.bulk_create(facts_for(month, today), batch_size=2000)
-    FigureMonth.objects.update_or_create(
-        month=month, defaults={"built_on": today, "built_at": timezone.now(), "dirty": False}
-    )
+def _lock(month):
+    """One build of a month at a time (PostgreSQL: an advisory lock for this transaction), so two
+    dashboards counting the same month never leave its facts twice."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [1_907_001, month.toordinal()])
+
+
+def _is_current(row, month, today, now):
+    if row is None or row.counted_version is None or row.built_on is None:
+        return False
+    changed = row.counted_version != row.version
+    if month == first_of(today):
+        # The running month: counted again each day, and after a change at most every
+        # running_month_refresh() (the documented delay).
+        if row.built_on < today:
+            return False
+        return not changed or (row.built_at is not None and row.built_at > now - running_month_refresh())
+    # A month counted before it ended (deadlines then still to come) is counted again.
+    return not changed and row.built_on > month_end(month.year, month.month)
+
+
+def build(month, today, *, force=False):
+    """Count one month into its facts, unless another build made it current meanwhile."""
+    # The row exists (committed) before counting starts, so a change committed during the
+    # count finds it and raises its version.
+    FigureMonth.objects.get_or_create(month=month)
+    with transaction.atomic():
+        _lock(month)
+        row = FigureMonth.objects.get(month=month)
+        if not force and _is_current(row, month, today, timezone.now()):
+            return False
+        version = row.version
+        facts = facts_for(month, today)
+        MonthFigure.objects.filter(month=month).delete()
+        MonthFigure.objects.bulk_create(facts, batch_size=2000)
+        FigureMonth.objects.filter(month=month).update(
+            built_on=today, built_at=timezone.now(), counted_version=version
+        )
+    return True
 
 
 def ensure(first, last, today):
-    """Build the months of [first, last] that are missing, dirty, or the running month of an
-    earlier day. Returns how many months were counted.
-
-    The running month changes with every aanmelding, so it is counted again at most every
-    RUNNING_MONTH_REFRESH: at country scale counting it costs up to a second (bench/load.py), and
-    a dashboard that counted it on every view after every aanmelding held up everyone's pages.
-    A corrected earlier month is counted again on the next view."""
-    wanted = [m for m in months_between(first, min(last, today))]
+    """Build the months of [first, last] that are not current. Returns how many were counted."""
+    wanted = list(months_between(first, min(last, today)))
     if not wanted:
         return 0
-    current = first_of(today)
     state = {row.month: row for row in FigureMonth.objects.filter(month__in=wanted)}
-    refreshed_since = timezone.now() - RUNNING_MONTH_REFRESH
-
-    def is_stale(month):
-        row = state.get(month)
-        if row is None:
-            return True
-        if month != current:
-            return row.dirty
-        if row.built_on < today:
-            return True
-        return row.dirty and (row.built_at is None or row.built_at < refreshed_since)
-
-    stale = [m for m in wanted if is_stale(m)]
-    for month in stale:
-        build(month, today)
-    return len(stale)
+    now = timezone.now()
+    stale = [month for month in wanted if not _is_current(state.get(month), month, today, now)]
+    return sum(build(month, today) for month in stale)
 
 
-def mark_dirty(*days):
-    """The months of these dates must be counted again before they are shown."""
-    months = {first_of(day) for day in days if day}
+def mark_changed(months):
+    """A change to the register touches these months: raise their versions, in the changing
+    transaction, rows locked in month order (two changes at once cannot deadlock)."""
+    months = sorted({first_of(day) for day in months if day})
     if not months:
         return
-    FigureMonth.objects.filter(month__in=months).update(dirty=True)
+    with transaction.atomic():
+        locked = list(FigureMonth.objects.select_for_update().filter(month__in=months).order_by("month").values_list("month", flat=True))
+        if locked:
+            FigureMonth.objects.filter(month__in=locked).update(version=F("version") + 1)
+
+
+def mark_from(day):
+    """Every month from `day`'s on changed (a closure day moves the deadlines after it)."""
+    mark_changed(FigureMonth.objects.filter(month__gte=first_of(day)).values_list("month", flat=True))
+
+
+def earliest_day():
+    """The first day the register counts anything on, or None for an empty register."""
+    days = [
+        Registration.objects.order_by("received_on").values_list("received_on", flat=True).first(),
+        Trajectory.objects.exclude(started_on=None).order_by("started_on").values_list("started_on", flat=True).first(),
+    ]
+    return min((day for day in days if day), default=None)
 
 
 def rebuild_all(today):
-    first = (
-        Registration.objects.order_by("received_on").values_list("received_on", flat=True).first()
-    )
-    FigureMonth.objects.all().delete()
-    MonthFigure.objects.all().delete()
+    """Count every month from the first aanmelding to today again. Returns how many."""
+    first = earliest_day()
     if first is None:
+        MonthFigure.objects.all().delete()
+        FigureMonth.objects.all().delete()
         return 0
-    return ensure(first, today, today)
+    MonthFigure.objects.filter(month__lt=first_of(first)).delete()
+    FigureMonth.objects.filter(month__lt=first_of(first)).delete()
+    return sum(build(month, today, force=True) for month in months_between(first, today))

@@ -1,45 +1,48 @@
-"""Mark the months a change touches, so the dashboard counts them again before showing them."""
+"""Mark the months a saved or deleted record touches, before and after the change
+(freshness.py), so the dashboard counts them again before showing them."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
-from django.utils import timezone
 
 from basisjeugdhulp.intake.models import ClosureDay, Registration, SecondCheck
-from basisjeugdhulp.reporting import monthly
-from basisjeugdhulp.reporting.models import FigureMonth
+from basisjeugdhulp.reporting import freshness, monthly
 from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Match
 
-
-def _date(moment):
-    return timezone.localdate(moment) if moment else None
+COUNTED = (Registration, Trajectory, SecondCheck, Match)
 
 
-@receiver([post_save, post_delete], sender=Registration)
-def registration_changed(sender, instance, **kwargs):
-    monthly.mark_dirty(instance.received_on, instance.triaged_on, instance.contact_due, instance.contacted_on)
+@receiver(pre_save)
+def remember_stored_values(sender, instance, raw=False, **kwargs):
+    if sender not in COUNTED or raw or instance._state.adding or instance.pk is None:
+        return
+    watch = freshness.watch_for(sender)
+    instance._figure_values = freshness.stored_values(sender, [instance.pk], watch).get(instance.pk)
 
 
-@receiver([post_save, post_delete], sender=Trajectory)
-def trajectory_changed(sender, instance, **kwargs):
-    # Hours of help fall in every month the trajectory ran.
-    days = [instance.first_matched_on, instance.started_on, instance.ended_on]
-    if instance.started_on:
-        days += list(monthly.months_between(instance.started_on, instance.ended_on or timezone.localdate()))
-    monthly.mark_dirty(*days)
+@receiver(post_save)
+def saved(sender, instance, raw=False, **kwargs):
+    if sender not in COUNTED or raw:
+        return
+    watch = freshness.watch_for(sender)
+    before = getattr(instance, "_figure_values", None)
+    instance._figure_values = None
+    freshness.mark(freshness.changed_months(
+        watch, {instance.pk: before} if before else {}, {instance.pk: freshness.values_of(instance, watch)}
+    ))
 
 
-@receiver([post_save, post_delete], sender=SecondCheck)
-def second_check_changed(sender, instance, **kwargs):
-    monthly.mark_dirty(_date(instance.proposed_at))
-
-
-@receiver([post_save, post_delete], sender=Match)
-def match_changed(sender, instance, **kwargs):
-    monthly.mark_dirty(_date(instance.assigned_at), _date(instance.ended_at))
+@receiver(pre_delete)
+def deleting(sender, instance, **kwargs):
+    # Before the delete: what depends on the record (a returning family's former trajectory)
+    # is still linked to it.
+    if sender not in COUNTED:
+        return
+    watch = freshness.watch_for(sender)
+    freshness.mark(freshness.changed_months(watch, {instance.pk: freshness.values_of(instance, watch)}, {}))
 
 
 @receiver([post_save, post_delete], sender=ClosureDay)
 def closure_days_changed(sender, instance, **kwargs):
     # Deadlines from this day on may have moved.
-    FigureMonth.objects.filter(month__gte=monthly.first_of(instance.date)).update(dirty=True)
+    monthly.mark_from(instance.date)

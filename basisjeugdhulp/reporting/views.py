@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake.routes import Product
-from basisjeugdhulp.reporting import charts, exports, figures
+from basisjeugdhulp.reporting import charts, disclosure, exports, figures
 from basisjeugdhulp.reporting.forms import FigureFilter
 from basisjeugdhulp.reporting.models import ApiClient
 from basisjeugdhulp.reporting.tables import Cell
@@ -26,7 +26,7 @@ def _charts(tables, lump):
     }
     if lump["points"]:
         labels = [date_format(date(lump["year"], m, 1), "b") for m, _h in lump["points"]]
-        used = [Cell(hours, "decimal") for _m, hours in lump["points"]]
+        used = [Cell(hours, "decimal") for _m, hours in lump["points"]]  # whole hours, city-wide
         reference = None
         if lump["budget_hours"]:
             reference = [lump["budget_hours"] * m / 12 for m, _h in lump["points"]]
@@ -53,6 +53,7 @@ def dashboard(request):
         "charts": _charts(tables, lump),
         "query": request.GET.urlencode(),
         "product_label": dict(Product.choices).get(scope.product, ""),
+        "protection": disclosure.sentence(),
     }
     return render(request, template, context)
 

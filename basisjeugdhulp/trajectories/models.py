@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp.intake.routes import Product
+from basisjeugdhulp.reporting.freshness import CountedQuerySet
 from basisjeugdhulp.subqueries import Correlated, count_of
 
 
@@ -16,7 +17,7 @@ class EndReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class TrajectoryQuerySet(models.QuerySet):
+class TrajectoryQuerySet(CountedQuerySet):
     def open(self):
         return self.filter(ended_on=None)
 
