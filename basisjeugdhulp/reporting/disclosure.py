@@ -66,7 +66,17 @@ def row(n):
         # P(shown value) = 2 / (n + 9) each makes the mean n for D = 4 and 5 as the smallest shown.
         shown = range(SMALLEST_SHOWN, n + MAX_DEVIATION + 1)
         each = n / sum(shown)
-        return tuple(sorted(_slots({0: 1 - each * len(shown), **{v: each for v in shown}}).items()))
+        slots = {v: int(KEY_RANGE * each) for v in shown}
+        # Whole slots lose a little of the mean: give the shown values back what brings the
+        # published sum over all cell keys closest to n × KEY_RANGE.
+        target = n * KEY_RANGE
+        while True:
+            total = sum(v * k for v, k in slots.items())
+            best = min(shown, key=lambda v: abs(total + v - target))
+            if abs(total + best - target) >= abs(total - target):
+                break
+            slots[best] += 1
+        return ((0, KEY_RANGE - sum(slots.values())), *sorted(slots.items()))
     # Symmetric noise, narrowed near the smallest shown count so it never dips below it.
     reach = min(MAX_DEVIATION, n - SMALLEST_SHOWN)
     weights = {n + d: NOISE_SLOTS[d + MAX_DEVIATION] for d in range(-reach, reach + 1)}
