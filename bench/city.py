@@ -210,7 +210,7 @@ def empty():
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE intake_registration, trajectories_trajectory, teams_team, matching_professional, "
                        "plans_planphoto, intake_child, intake_familykey, "
-                       "reporting_monthfigure, reporting_figuremonth, audit_accessevent RESTART IDENTITY CASCADE")
+                       "reporting_monthfigure, reporting_figuremonth, reporting_figurechange, audit_accessevent RESTART IDENTITY CASCADE")
     get_user_model().objects.filter(username__startswith="bench").delete()
 
 

@@ -29,7 +29,7 @@ KEY_RANGE = 256  # record keys and cell keys are 0..255
 MAX_DEVIATION = 4  # no published count differs more than this from the register
 SMALLEST_SHOWN = 5  # a published count is 0 or at least this: 1-4 never appear
 MIN_BASE = 10  # a share, median or average needs a published base of at least this
-TOO_FEW = "·"  # a derived figure on too small a base (CBS's sign for "not published")
+TOO_FEW = "x"  # a derived figure on too small a base: CBS's sign for "geheim"
 
 # The noise on a count large enough to move both ways (SMALLEST_SHOWN + MAX_DEVIATION and up):
 # slots out of KEY_RANGE for -4..+4, symmetric (unbiased), rare at the edges.

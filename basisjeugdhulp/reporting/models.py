@@ -106,15 +106,21 @@ class MonthFigure(models.Model):
 
 
 class FigureMonth(models.Model):
-    """Which months have their MonthFigures built, and whether a change came after.
-
-    Every change to the register that touches the month raises `version` (in the changing
-    transaction); a build records the version it read before counting. The month is current
-    while the two are equal, so a change that commits while the month is being counted leaves
-    it stale rather than lost."""
+    """Which months have their MonthFigures built, and when."""
 
     month = models.DateField(primary_key=True)
-    built_on = models.DateField(null=True)
+    built_on = models.DateField()
     built_at = models.DateTimeField(null=True)
-    version = models.BigIntegerField(default=0)
-    counted_version = models.BigIntegerField(null=True)
+
+
+class FigureChange(models.Model):
+    """A change to the register that touched a month after the month was last counted.
+
+    A change inserts a row in its own transaction (no row it could wait on or deadlock over); a
+    build removes only the rows it saw before counting, so a change that commits while the
+    month is being counted stays behind and the month is counted again."""
+
+    month = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="figure_changes")]

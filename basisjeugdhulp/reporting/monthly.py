@@ -4,8 +4,8 @@ pre-counted rows instead of a million trajectories (bench/report.py).
 - `facts_for(month, today)` counts one month from the register (grouped SQL aggregates, one
   query per measure): how many records, and the sum of their secret keys (disclosure.py);
 - `ensure(first, last, today)` makes sure every month of a period is built and current before
-  anything is shown: a month never built, changed since (its version moved on, freshness.py),
-  or counted before it ended, is counted again; the running month at most every
+  anything is shown: a month never built, changed since (a FigureChange, freshness.py), or
+  counted before it ended, is counted again; the running month at most every
   RUNNING_MONTH_REFRESH, the documented delay;
 - `manage.py rebuild_figures` counts every month again (run nightly: it also picks up
   changes made outside the ORM, such as raw SQL).
@@ -20,7 +20,7 @@ from django.db.models.functions import Cast, Greatest, Least
 from django.utils import timezone
 
 from basisjeugdhulp.intake.models import Registration, SecondCheck
-from basisjeugdhulp.reporting.models import FigureMonth, MonthFigure
+from basisjeugdhulp.reporting.models import FigureChange, FigureMonth, MonthFigure
 from basisjeugdhulp.reporting.periods import month_end
 from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Match
@@ -151,10 +151,9 @@ def _lock(month):
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [1_907_001, month.toordinal()])
 
 
-def _is_current(row, month, today, now):
-    if row is None or row.counted_version is None or row.built_on is None:
+def _is_current(row, changed, month, today, now):
+    if row is None:
         return False
-    changed = row.counted_version != row.version
     if month == first_of(today):
         # The running month: counted again each day, and after a change at most every
         # running_month_refresh() (the documented delay).
@@ -167,21 +166,18 @@ def _is_current(row, month, today, now):
 
 def build(month, today, *, force=False):
     """Count one month into its facts, unless another build made it current meanwhile."""
-    # The row exists (committed) before counting starts, so a change committed during the
-    # count finds it and raises its version.
-    FigureMonth.objects.get_or_create(month=month)
     with transaction.atomic():
         _lock(month)
-        row = FigureMonth.objects.get(month=month)
-        if not force and _is_current(row, month, today, timezone.now()):
+        row = FigureMonth.objects.filter(month=month).first()
+        seen = list(FigureChange.objects.filter(month=month).values_list("pk", flat=True))
+        if not force and _is_current(row, bool(seen), month, today, timezone.now()):
             return False
-        version = row.version
         facts = facts_for(month, today)
         MonthFigure.objects.filter(month=month).delete()
         MonthFigure.objects.bulk_create(facts, batch_size=2000)
-        FigureMonth.objects.filter(month=month).update(
-            built_on=today, built_at=timezone.now(), counted_version=version
-        )
+        FigureMonth.objects.update_or_create(month=month, defaults={"built_on": today, "built_at": timezone.now()})
+        # Only the changes seen before counting: one that committed since stays, for the next view.
+        FigureChange.objects.filter(pk__in=seen).delete()
     return True
 
 
@@ -191,21 +187,17 @@ def ensure(first, last, today):
     if not wanted:
         return 0
     state = {row.month: row for row in FigureMonth.objects.filter(month__in=wanted)}
+    changed = set(FigureChange.objects.filter(month__in=wanted).values_list("month", flat=True).distinct())
     now = timezone.now()
-    stale = [month for month in wanted if not _is_current(state.get(month), month, today, now)]
+    stale = [m for m in wanted if not _is_current(state.get(m), m in changed, m, today, now)]
     return sum(build(month, today) for month in stale)
 
 
-def mark_changed(months):
-    """A change to the register touches these months: raise their versions, in the changing
-    transaction, rows locked in month order (two changes at once cannot deadlock)."""
-    months = sorted({first_of(day) for day in months if day})
-    if not months:
-        return
-    with transaction.atomic():
-        locked = list(FigureMonth.objects.select_for_update().filter(month__in=months).order_by("month").values_list("month", flat=True))
-        if locked:
-            FigureMonth.objects.filter(month__in=locked).update(version=F("version") + 1)
+def mark_changed(days):
+    """A change to the register touches the months of these days: note it, in the changing
+    transaction (an insert: nothing to wait for)."""
+    months = sorted({first_of(day) for day in days if day})
+    FigureChange.objects.bulk_create(FigureChange(month=month) for month in months)
 
 
 def mark_from(day):
@@ -226,9 +218,9 @@ def rebuild_all(today):
     """Count every month from the first aanmelding to today again. Returns how many."""
     first = earliest_day()
     if first is None:
-        MonthFigure.objects.all().delete()
-        FigureMonth.objects.all().delete()
+        for model in (MonthFigure, FigureMonth, FigureChange):
+            model.objects.all().delete()
         return 0
-    MonthFigure.objects.filter(month__lt=first_of(first)).delete()
-    FigureMonth.objects.filter(month__lt=first_of(first)).delete()
+    for model in (MonthFigure, FigureMonth, FigureChange):
+        model.objects.filter(month__lt=first_of(first)).delete()
     return sum(build(month, today, force=True) for month in months_between(first, today))
