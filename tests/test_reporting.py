@@ -554,3 +554,15 @@ def test_the_running_month_is_counted_again_at_most_every_ten_minutes(client, pe
     )
     assert "elke tien minuten" in client.get(reverse("reporting:dashboard")).text
     assert received_now() == 2
+
+
+def test_hours_resting_on_a_few_families_are_not_shown(client, personas):
+    """The lump sum's line gives each month's hours as the difference of two points: a month
+    whose help rests on a few families would give their hours away."""
+    LumpSum.objects.create(year=timezone.localdate().year, budget=Decimal("100000"), hourly_cost=Decimal("100"))
+    journey = factories.trajectory(personas.team, received_on=timezone.localdate() - timedelta(days=3))
+    journey.close(timezone.localdate(), "goal", Decimal("7.5"))
+    page = _dashboard(client, personas)
+    lump = page[page.index('id="lump-sum"'):]
+    assert "Te weinig trajecten dit jaar om hun uren te tonen" in lump
+    assert 'class="chart' not in lump[: lump.index("</section>")]

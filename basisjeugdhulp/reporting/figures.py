@@ -302,15 +302,16 @@ def lump_sum(period, today):
 
     A closed trajectory counts its own average hours per week; one still running counts the
     average of its product over trajectories closed in the last twelve months (the estimate).
-    The hours are shown when the trajectories they rest on (those giving help in the last month
-    counted, published) are at least disclosure.MIN_BASE.
+    The hours are shown when, in every month of the year with help, the trajectories they rest
+    on (published) number at least disclosure.MIN_BASE: a month's hours are the difference of
+    two points on the line, so no month may rest on a few families.
     """
     year = period.end.year
     budget = LumpSum.objects.filter(year=year).first()
     year_start = date(year, 1, 1)
     last = min(date(year, 12, 31), today)
     city = Facts(Scope(period))
-    points, base = [], None
+    points, bases = [], []
     if year_start <= today:
         recent_first = monthly.first_of(today - timedelta(days=365))
         monthly.ensure(recent_first, today, today)
@@ -328,8 +329,8 @@ def lump_sum(period, today):
         for month in monthly.months_between(year_start, last):
             running += used.get(month, 0.0)
             points.append((month.month, running))
-        base = helped.get(monthly.first_of(last), Tally()).cell().value
-    shown = bool(points) and disclosure.shown_base(base)
+        bases = [tally.cell().value for tally in helped.values() if tally.n]
+    shown = bool(points) and all(disclosure.shown_base(base) for base in bases)
     used_hours = points[-1][1] if shown else None
     return {
         "year": year,
