@@ -23,6 +23,7 @@ Definitions:
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -80,10 +81,6 @@ class Facts:
         self.queryset = queryset
         self.period = scope.period
 
-    def _months(self, measure, first=None, last=None):
-        first = monthly.first_of(first or self.period.start)
-        return self.queryset.filter(measure=measure, month__gte=first, month__lte=last or self.period.end)
-
     def _sums(self, queryset, fields):
         sums = {"n_": Sum("n"), "k_": Sum("keys"), "a_": Sum("amount"), "b_": Sum("amount2")}
         if not fields:
@@ -92,25 +89,38 @@ class Facts:
 
     def by(self, measure, *fields, first=None, last=None):
         """{value of fields (one field: the value, more: a tuple): Tally} over the months."""
-        result = {}
-        for row in self._sums(self._months(measure, first, last), fields):
+        return self.each((measure,), *fields, first=first, last=last)[measure]
+
+    def each(self, measures, *fields, first=None, last=None):
+        """{measure: {value of fields: Tally}} for several measures in one query."""
+        months = self.queryset.filter(
+            measure__in=measures, month__gte=monthly.first_of(first or self.period.start), month__lte=last or self.period.end
+        )
+        result = {measure: {} for measure in measures}
+        for row in self._sums(months, ("measure", *fields)):
             group = row[fields[0]] if len(fields) == 1 else tuple(row[f] for f in fields)
-            result[group] = result.get(group, Tally()) + _tally(row)
+            found = result[row["measure"]]
+            found[group] = found.get(group, Tally()) + _tally(row)
         return result
 
-    def total(self, measure, **months):
-        return _tally(self._sums(self._months(measure, months.get("first"), months.get("last")), ())[0])
+    @cached_property
+    def _period_totals(self):
+        """Every measure's total over the period, in one query."""
+        months = self.queryset.filter(month__gte=monthly.first_of(self.period.start), month__lte=self.period.end)
+        return {row["measure"]: _tally(row) for row in self._sums(months, ("measure",))}
+
+    def total(self, measure):
+        return self._period_totals.get(measure, Tally())
 
     def open_at_end(self, *fields):
-        """Started minus ended, over every month up to the period's end, per `fields`: the
-        records themselves (an ended trajectory had started), so the key sum is theirs too."""
-        months = self.queryset.filter(month__lte=self.period.end)
+        """Started minus ended, over every month up to the period's end, per `fields` (one query):
+        the records themselves (an ended trajectory had started), so the key sum is theirs too."""
+        months = self.queryset.filter(measure__in=("started", "ended"), month__lte=self.period.end)
         opened = {}
-        for measure, sign in (("started", 1), ("ended", -1)):
-            for row in self._sums(months.filter(measure=measure), fields):
-                group = tuple(row[f] for f in fields)
-                tally = _tally(row)
-                opened[group] = opened.get(group, Tally()) + (tally if sign > 0 else Tally() - tally)
+        for row in self._sums(months, (*fields, "measure")):
+            group = tuple(row[f] for f in fields)
+            tally = _tally(row)
+            opened[group] = opened.get(group, Tally()) + (tally if row["measure"] == "started" else Tally() - tally)
         return opened
 
 
@@ -119,10 +129,15 @@ def _count_table(key, title, column, choices, tallies, total, note=""):
     return Table(key, title, [column], rows, total=Row(_("Total"), [total.cell()]), note=note)
 
 
+def everything(tallies):
+    """All the records of a breakdown: its groups' tallies added up (facts, not published cells)."""
+    return sum(tallies.values(), Tally())
+
+
 def registrations_by_channel(facts):
+    received = facts.by("received", "key")
     return _count_table(
-        "channels", _("Aanmeldingen by channel"), _("Aanmeldingen"), Channel.choices,
-        facts.by("received", "key"), facts.total("received"),
+        "channels", _("Aanmeldingen by channel"), _("Aanmeldingen"), Channel.choices, received, everything(received),
     )
 
 
@@ -131,8 +146,8 @@ SENT_BACK = "sent_back"
 
 def triage_outcomes(facts):
     """Each triage decision of the period once, under what it is now."""
-    tallies = {}
-    for (route, product), tally in facts.by("triaged", "key", "product").items():
+    tallies, triaged = {}, facts.by("triaged", "key", "product")
+    for (route, product), tally in triaged.items():
         if route == Route.BASIC:
             group = f"product_{product}" if product else f"route_{SENT_BACK}"
         else:
@@ -143,7 +158,7 @@ def triage_outcomes(facts):
         *((f"route_{code}", Route(code).label) for code in (Route.SPECIALIST, Route.ADVICE, Route.CRISIS)),
     ]
     return _count_table(
-        "triage", _("Triage outcomes"), _("Aanmeldingen"), choices, tallies, facts.total("triaged"),
+        "triage", _("Triage outcomes"), _("Aanmeldingen"), choices, tallies, everything(triaged),
         note=_("Specialist youth care: proposed, approved or still with the tweede lezer."),
     )
 
@@ -166,7 +181,7 @@ def first_contact(facts):
     due, on_time = facts.total("due").cell(), facts.total("on_time").cell()
     days = facts.by("contact_days", "key")
     middle, _n = median_of({int(k): tally.n for k, tally in days.items()})
-    contacted = sum(days.values(), Tally()).cell()
+    contacted = everything(days).cell()
     rows = [
         Row(_("Deadlines in the period"), [due], key="due"),
         Row(_("First contact within five working days"), [on_time], key="on_time"),
@@ -186,9 +201,9 @@ def trajectories(facts):
 
 
 def closed_by_reason(facts):
+    closed = facts.by("ended", "key")
     return _count_table(
-        "end_reasons", _("Closed by end reason"), _("Trajectories"), EndReason.choices,
-        facts.by("ended", "key"), facts.total("ended"),
+        "end_reasons", _("Closed by end reason"), _("Trajectories"), EndReason.choices, closed, everything(closed),
     )
 
 
@@ -207,7 +222,7 @@ def per_product(facts):
     return Table(
         "products", _("Closed trajectories per product"),
         [_("Closed"), _("Average hours per week"), _("Average duration (weeks)")], rows,
-        total=_closed_row(_("Total"), facts.total("ended")),
+        total=_closed_row(_("Total"), everything(found)),
         note=_("Every product, whatever the product filter: a product's figures next to the others."),
     )
 
@@ -236,9 +251,8 @@ def per_team(scope):
     """One row per team (the product filter applies, the team filter not): a team's cell is the
     same cell as that team's total seen through the team filter, with the same value."""
     facts = Facts(scope, team=False)
-    received = facts.by("received", "team")
-    triaged = facts.by("triaged", "team")
-    closed = facts.by("ended", "team")
+    counted = facts.each(("received", "triaged", "ended"), "team")
+    received, triaged, closed = counted["received"], counted["triaged"], counted["ended"]
     active = {group[0]: tally for group, tally in facts.open_at_end("team").items()}
     people = {
         row["team"]: row
@@ -256,9 +270,9 @@ def per_team(scope):
              closed.get(pk, none).cell(), staff(staffed.get("hbo")), staff(staffed.get("mbo"))],
             key=str(team["public_id"]),
         ))
+    # The total counts every team's records: their tallies added up, before protection.
     total = Row(_("Total"), [
-        facts.total("received").cell(), facts.total("triaged").cell(), facts.open_at_end().get((), Tally()).cell(),
-        facts.total("ended").cell(),
+        *(everything(tallies).cell() for tallies in (received, triaged, active, closed)),
         staff(sum(p.get("hbo") or 0 for p in people.values())), staff(sum(p.get("mbo") or 0 for p in people.values())),
     ])
     return Table(
@@ -283,9 +297,8 @@ def trend(scope, today):
     """Aanmeldingen and on-time contact per month over the 12 months up to the period's end."""
     first, last = trend_months(scope.period, today)
     facts = Facts(scope)
-    received = facts.by("received", "month", first=first, last=last)
-    due = facts.by("due", "month", first=first, last=last)
-    on_time = facts.by("on_time", "month", first=first, last=last)
+    counted = facts.each(("received", "due", "on_time"), "month", first=first, last=last)
+    received, due, on_time = counted["received"], counted["due"], counted["on_time"]
     rows = []
     for month in monthly.months_between(first, last):
         month_due = due.get(month, Tally()).cell()
