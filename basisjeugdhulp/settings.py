@@ -182,7 +182,7 @@ PLAN_PHOTO_QUALITY = envint("PLAN_PHOTO_QUALITY", 85)
 # (reporting/monthly.py). The disclosure control itself has no setting: reporting/disclosure.py.
 FIGURES_RUNNING_MONTH_DELAY = envint("FIGURES_RUNNING_MONTH_DELAY", 600)
 
-# Jeugdwet art. 7.3.8: a file is kept twenty years (from the end of the help), then destroyed
+# Jeugdwet art. 7.3.8 lid 3: a file is kept twenty years from its last change, then destroyed
 # by `manage.py destroy_expired_files` / the task intake.tasks.destroy_expired_files, daily.
 RETENTION_YEARS = envint("RETENTION_YEARS", 20)
 

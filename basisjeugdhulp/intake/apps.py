@@ -14,6 +14,9 @@ class IntakeConfig(AppConfig):
         post_migrate.connect(sync_question_categories, sender=self)
         post_save.connect(closure_days_changed, sender=ClosureDay)
         post_delete.connect(closure_days_changed, sender=ClosureDay)
+        from basisjeugdhulp.intake import retention
+
+        retention.connect()
 
 
 def sync_question_categories(using="default", **kwargs):

@@ -1,5 +1,5 @@
 """Destroying a family's file: on the family's request (Jeugdwet art. 7.3.9) or when its
-retention period has passed (art. 7.3.8, twenty years by default).
+retention period has passed (art. 7.3.8: twenty years from the last change, retention.py).
 
 What goes: every personal detail — the family's label, contact details, address, the children,
 the question in their own words, preferences, notes, the keys that recognise a returning family,
@@ -9,14 +9,11 @@ product, on-time contact, end reason and hours per week — so the figures of pa
 change. The access log keeps who looked at the file, and that it was destroyed, by whom.
 """
 
-from datetime import date
-
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from basisjeugdhulp.audit.models import AccessEvent, Action
+from basisjeugdhulp.intake import retention
 from basisjeugdhulp.intake.models import Registration, SecondCheck
 
 
@@ -72,14 +69,5 @@ def destroy_expired(today=None):
 
 
 def due_for_destruction(today=None):
-    """Files whose retention has passed: counted from the end of the trajectory, or from the
-    aanmelding when there was none."""
-    today = today or timezone.localdate()
-    years = settings.RETENTION_YEARS
-    try:
-        limit = today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        limit = date(today.year - years, 2, 28)
-    ended_long_ago = Q(trajectory__ended_on__lt=limit)
-    never_started = Q(trajectory__isnull=True, received_on__lt=limit)
-    return Registration.objects.filter(destroyed_at=None).filter(ended_long_ago | never_started)
+    """Files whose retention has passed (intake/retention.py: twenty years from the last change)."""
+    return retention.due_for_destruction(today)

@@ -171,6 +171,10 @@ class Registration(models.Model):
     # says nothing about the family, and the anonymous figures must not change.
     figure_key = models.PositiveSmallIntegerField(default=new_record_key, editable=False)
 
+    # The last write to any part of the file: retention counts from it (intake/retention.py,
+    # Jeugdwet art. 7.3.8 lid 3).
+    last_changed_at = models.DateTimeField(_("last changed at"), default=timezone.now, editable=False)
+
     objects = RegistrationQuerySet.as_manager()
 
     class Meta:
@@ -185,6 +189,8 @@ class Registration(models.Model):
             models.Index(fields=["triaged_on"], name="figures_by_triaged"),
             models.Index(fields=["contact_due"], name="figures_by_due"),
             models.Index(fields=["contacted_on"], name="figures_by_contacted"),
+            # The daily destruction of files past their retention (intake/retention.py).
+            models.Index(fields=["last_changed_at"], name="retention_by_last_change"),
         ]
 
     def __str__(self):
@@ -257,6 +263,9 @@ class Registration(models.Model):
         self.categories.clear()
 
     def save(self, *args, **kwargs):
+        self.last_changed_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "last_changed_at"}
         if self.contacted_on and self.triaged_on:
             self.contact_working_days = workdays.working_days_between(
                 self.triaged_on, self.contacted_on, ClosureDay.objects.dates_from(self.triaged_on)

@@ -135,8 +135,16 @@ def mark(days):
     monthly.mark_changed(day for day in days if day)
 
 
+def file_changed(model, pks):
+    """A bulk change is a change to the families' files too (their retention, intake/retention.py)."""
+    from basisjeugdhulp.intake import retention
+
+    retention.touch(retention.file_ids(model, pks=list(pks)))
+
+
 class CountedQuerySet(models.QuerySet):
-    """A QuerySet whose bulk changes keep the municipal figures current, as save() does."""
+    """A QuerySet whose bulk changes keep the municipal figures current and stamp the files'
+    last change, as save() does."""
 
     def update(self, **kwargs):
         watch = watch_for(self.model)
@@ -145,6 +153,8 @@ class CountedQuerySet(models.QuerySet):
             before = stored_values(self.model, pks, watch)
             changed = super().update(**kwargs)
             mark(changed_months(watch, before, stored_values(self.model, pks, watch)))
+            if "last_changed_at" not in kwargs:  # a correction of the stamp itself stays
+                file_changed(self.model, pks)
         return changed
 
     update.alters_data = True
@@ -155,6 +165,7 @@ class CountedQuerySet(models.QuerySet):
             created = super().bulk_create(objs, *args, **kwargs)
             # New records have nothing depending on them yet.
             mark(changed_months(watch, {}, {id(obj): values_of(obj, watch) for obj in created}, follow=False))
+            file_changed(self.model, [obj.pk for obj in created if obj.pk is not None])
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
@@ -165,4 +176,5 @@ class CountedQuerySet(models.QuerySet):
             before = stored_values(self.model, pks, watch)
             changed = super().bulk_update(objs, fields, *args, **kwargs)
             mark(changed_months(watch, before, stored_values(self.model, pks, watch)))
+            file_changed(self.model, pks)
         return changed
