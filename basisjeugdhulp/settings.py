@@ -73,18 +73,25 @@ MIDDLEWARE = [
 
 # Repeated failed logins lock that username from that client for a while (django-axes): a
 # shared tablet is not locked for everyone by one person's typos, and nobody elsewhere can lock
-# a colleague out.
+# a colleague out. Many failures from one address, whatever the usernames (password spraying),
+# lock that address for all (accounts/lockout.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend; the user is loaded with their roles in one query per request.
     "basisjeugdhulp.accounts.backends.RegisterBackend",
 ]
-AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)  # per username and address
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 25)  # per address, any usernames
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]
+AXES_HANDLER = "basisjeugdhulp.accounts.lockout.LockoutHandler"
+AXES_RESET_ON_SUCCESS = True  # only that user's failures from that address (accounts/lockout.py)
+AXES_LOCKOUT_CALLABLE = "basisjeugdhulp.accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "basisjeugdhulp.client_address.client_address"
 AXES_VERBOSE = False
+# The reverse proxies in front of gunicorn that each add the address they were reached from to
+# X-Forwarded-For: the client's address is read from there (basisjeugdhulp/client_address.py).
+PROXY_COUNT = envint("PROXY_COUNT", 1 if PRODUCTION and envbool("BEHIND_TLS_PROXY", True) else 0)
 OTP_TOTP_ISSUER = "Basisjeugdhulp register"
 
 ROOT_URLCONF = env("ROOT_URLCONF", "basisjeugdhulp.urls")  # bench/throughput.py adds reference views

@@ -13,7 +13,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", accounts_views.start, name="start"),
-    path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("inloggen/", accounts_views.LoginView.as_view(), name="login"),
     path("afmelden/", accounts_views.LogoutView.as_view(), name="logout"),
     path("wachtwoord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -14,6 +14,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from basisjeugdhulp.accounts.models import SecondFactorRule
+from basisjeugdhulp.accounts.redirects import safe_next
 from basisjeugdhulp.accounts.roles import roles_of
 
 # Pages reachable between the password and the code.
@@ -53,7 +54,7 @@ class CodeForm(forms.Form):
 
 def _done(request, device):
     otp_login(request, device)
-    return redirect(request.GET.get("next") or "start")
+    return redirect(safe_next(request, fallback="start"))  # only to a page of this site
 
 
 def setup(request):

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from basisjeugdhulp.accounts.redirects import safe_next
 from basisjeugdhulp.accounts.roles import START_ORDER, Role, roles_of
 
 START_PAGES = {
@@ -21,6 +22,16 @@ def start(request):
         if role in roles:
             return redirect(START_PAGES[role])
     return render(request, "accounts/no_role.html")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, with the `next` checked exactly as after the second factor
+    (accounts/redirects.py): only a page of this site, else the start page."""
+
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self, request=None):
+        return safe_next(request or self.request)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp.accounts.roles import roles_of
+from basisjeugdhulp.client_address import client_address
 
 
 class Action(models.TextChoices):
@@ -82,6 +83,6 @@ class AccessEvent(models.Model):
             roles=",".join(sorted(role.value for role in roles_of(user))) if request else "",
             action=action,
             family=registration.public_id if registration is not None else None,
-            client_address=request.META.get("REMOTE_ADDR") if request else None,
+            client_address=client_address(request) if request else None,  # the device, not the proxy
             user_agent=request.headers.get("user-agent", "")[:200] if request else "",
         )
