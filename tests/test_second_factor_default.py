@@ -81,10 +81,11 @@ VERIFIED_PAGES = [
     lambda personas: reverse("audit:family", args=[factories.registration(personas.team).public_id]),
     lambda personas: reverse("admin:index"),
     lambda personas: reverse("admin:auth_user_change", args=[personas.professional.pk]),
+    lambda personas: reverse("admin:accounts_rolechange_changelist"),
 ]
 
 
-@pytest.mark.parametrize("page", VERIFIED_PAGES, ids=["log", "family log", "admin", "user roles"])
+@pytest.mark.parametrize("page", VERIFIED_PAGES, ids=["log", "family log", "admin", "user roles", "role changes"])
 def test_a_beheerder_without_the_app_is_sent_to_set_it_up_never_shown_the_page(personas, settings, page):
     settings.SECOND_FACTOR_REQUIRED = False
     SecondFactorRule.objects.create(role=Role.ADMINISTRATOR.value, required=False)
