@@ -47,6 +47,12 @@ def required(user):
     return by_rule
 
 
+def asked_of(user):
+    """Whether any page asks this user for the second step: their roles do, or they may open the
+    pages in VERIFIED_ONLY (the beheerder's, access.POLICY). Nobody else sets up an app."""
+    return required(user) or Role.ADMINISTRATOR in roles_of(user)
+
+
 def needs_verified_session(view_name):
     namespace, colon, _name = view_name.partition(":")
     return bool(colon) and namespace in VERIFIED_ONLY
@@ -94,7 +100,7 @@ def _done(request, device):
 
 def setup(request):
     """Once: scan the QR code with an authenticator app, and confirm with its first code."""
-    if _step(request.user) != "second_factor_setup":
+    if not asked_of(request.user) or _step(request.user) != "second_factor_setup":
         return redirect("start")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
         user=request.user, name=_("Authenticator app"), confirmed=False
@@ -113,7 +119,7 @@ def setup(request):
 
 def verify(request):
     """Every login of a role that requires it, and before a page in VERIFIED_ONLY: the code."""
-    if _step(request.user) != "second_factor":
+    if not asked_of(request.user) or _step(request.user) != "second_factor":
         return redirect("start")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     form = CodeForm(request.POST or None, device=device)
