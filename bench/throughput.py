@@ -66,6 +66,7 @@ def session_for(user):
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[LAST_SEEN] = int(time.time())
+    pages.verify(session, user)
     session.create()
     return session.session_key
 

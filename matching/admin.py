@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from basisjeugdhulp.accounts import duties
 from matching.forms import ProfessionalAdminForm
 from matching.models import Absence, EducationFit, MatchingWeights, Professional
 
@@ -21,6 +22,21 @@ class ProfessionalAdmin(admin.ModelAdmin):
     # Affinity is the professional's own, consented declaration (profile page); the admin only
     # sees whether it exists, never edits it.
     exclude = ["affinity", "affinity_consent_on"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A profile stays with its user: giving it to another is a new profile for them.
+        return ["user"] if obj is not None else []
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.changed_by = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        """A team given waits for another beheerder's approval when there are two or more
+        (accounts/duties.py); a team left counts at once. Both are logged."""
+        if (waiting := duties.save_professional(obj, request.user)) is not None:
+            messages.warning(request, duties.waiting_message(waiting))
 
 
 @admin.register(MatchingWeights)

@@ -1,7 +1,9 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from basisjeugdhulp.accounts import duties
 from basisjeugdhulp.intake.routes import Product
 from matching.models import Expertise, Language, Professional, RematchReason
 
@@ -149,12 +151,25 @@ class ProfileForm(forms.ModelForm):
 
 
 class ProfessionalAdminForm(forms.ModelForm):
-    """The admin's form: languages and expertise as tick boxes instead of raw JSON."""
+    """The admin's form: languages and expertise as tick boxes instead of raw JSON. An active
+    profile puts its user in a team: refused for oneself and for a beheerder (accounts/duties.py)."""
 
     languages = ProfileForm.base_fields["languages"]
     expertise = ProfileForm.base_fields["expertise"]
+    changed_by = None  # the beheerder at work, set per request by ProfessionalAdmin.get_form
 
     class Meta:
         model = Professional
         fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        user = cleaned.get("user") or (self.instance.user if self.instance.user_id else None)
+        # Ending a profile (inactive) gives nothing, so it is never refused.
+        if user is not None and self.changed_by is not None and cleaned.get("active"):
+            try:
+                duties.check_profile(user, self.changed_by)
+            except ValidationError as refused:
+                raise ValidationError(refused.messages) from None
+        return cleaned
 

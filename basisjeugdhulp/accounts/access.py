@@ -63,7 +63,8 @@ POLICY = {
     "reporting:export_xlsx": {Role.MUNICIPALITY, Role.ADMINISTRATOR},
     "reporting:api": TOKEN,
     "teams:administration": {Role.ADMINISTRATOR},
-    # The access log (NEN 7513): the beheerder, as privacy officer, searches it.
+    # The access log (NEN 7513): the beheerder, as privacy officer, searches it; only in a session
+    # verified with the second factor (second_factor.VERIFIED_ONLY), as the admin.
     "audit:log": {Role.ADMINISTRATOR},
     "audit:family": {Role.ADMINISTRATOR},
     "audit:destroy": {Role.ADMINISTRATOR},
@@ -114,11 +115,13 @@ class AccessPolicyMiddleware:
             return self._to_login(request)
         from basisjeugdhulp.accounts import second_factor  # models: imported once apps are ready
 
-        if view_name not in second_factor.EXEMPT and (step := second_factor.pending(request)):
+        allowed = allows(request.user, view_name)
+        # A page that needs a verified session asks for the code only of those who may open it.
+        if view_name not in second_factor.EXEMPT and (
+            step := second_factor.pending(request, view_name if allowed else None)
+        ):
             return redirect_to_login(request.get_full_path(), login_url=reverse(step))
-        if allows(request.user, view_name):
-            return None
-        return forbidden(request)
+        return None if allowed else forbidden(request)
 
 
     @staticmethod

@@ -26,6 +26,8 @@ def navigation(request):
             "user_roles": [],
             "idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
             "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            # The login page says so when the second factor is off (the demo).
+            "second_factor_off": not settings.SECOND_FACTOR_REQUIRED,
         }
     current = request.resolver_match.view_name if request.resolver_match else None
     items = [

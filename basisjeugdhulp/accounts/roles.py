@@ -18,6 +18,10 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "beheerder", _("Administrator")
 
 
+# The roles that reach families' files. A beheerder holds none of them at the same time: who
+# gives access does not use it (segregation of duties, NEN 7510-2; accounts/duties.py).
+CARE_ROLES = frozenset({Role.TRIAGIST, Role.PROFESSIONAL, Role.SECOND_READER})
+
 # Which role's start page someone with several roles lands on: the work that cannot wait first.
 START_ORDER = (
     Role.TRIAGIST,
@@ -52,7 +56,9 @@ PERMISSIONS = {
         )
         for action in ("add", "change", "delete", "view")
     }
-    | {"auth.view_group"},
+    | {"auth.view_group"}
+    # The log of given and taken roles and teams: read, and approve another's (accounts/duties.py).
+    | {"accounts.view_rolechange", "accounts.change_rolechange"},
 }
 
 

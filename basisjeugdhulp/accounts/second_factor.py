@@ -1,11 +1,19 @@
-"""The optional second factor: a code from an authenticator app (TOTP, django-otp), required
-per role by the beheerder (SecondFactorRule). After the password, a user of such a role first
-sets up the app (once) or enters its current code; until then no page of the register opens."""
+"""The second factor: a code from an authenticator app (TOTP, django-otp). After the password, a
+user who needs it first sets up the app (once) or enters its current code; until then no page
+of the register opens.
+
+Who needs it:
+- with SECOND_FACTOR_REQUIRED (on outside DEBUG), every role that reaches a family's data or
+  administers the register, whatever the per-role rules say (NEN 7510-2; Wegiz practice);
+- the roles the beheerder requires it for (SecondFactorRule), e.g. the gemeente;
+- anyone, for the pages in VERIFIED_ONLY, whatever the setting and the rules say.
+"""
 
 import base64
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,23 +23,57 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from basisjeugdhulp.accounts.models import SecondFactorRule
 from basisjeugdhulp.accounts.redirects import safe_next
-from basisjeugdhulp.accounts.roles import roles_of
+from basisjeugdhulp.accounts.roles import Role, roles_of
 
 # Pages reachable between the password and the code.
 EXEMPT = {"login", "logout", "set_language", "second_factor_setup", "second_factor"}
 
+# The roles SECOND_FACTOR_REQUIRED is about: all but the gemeente, which sees aggregates only.
+REQUIRED_FOR = frozenset({Role.TRIAGIST, Role.PROFESSIONAL, Role.SECOND_READER, Role.ADMINISTRATOR})
 
-def pending(request):
-    """The view name to send the user to, or None when no second step is due."""
+# URL namespaces that open only in a session verified with the second factor: the access log
+# (NEN 7513: reading it is itself restricted) and the Django admin, where roles, teams and
+# professional profiles are given (accounts/duties.py). No setting or rule switches this off.
+VERIFIED_ONLY = frozenset({"audit", "admin"})
+
+
+def required(user):
+    """Whether the user's roles make the second factor part of every login."""
+    roles = roles_of(user)
+    if settings.SECOND_FACTOR_REQUIRED and roles & REQUIRED_FOR:
+        return True
+    by_rule = getattr(user, "second_factor_required", None)  # loaded with the user (backends.py)
+    if by_rule is None:
+        by_rule = SecondFactorRule.required_for(roles)
+    return by_rule
+
+
+def asked_of(user):
+    """Whether any page asks this user for the second step: their roles do, or they may open the
+    pages in VERIFIED_ONLY (the beheerder's, access.POLICY). Nobody else sets up an app."""
+    return required(user) or Role.ADMINISTRATOR in roles_of(user)
+
+
+def needs_verified_session(view_name):
+    namespace, colon, _name = view_name.partition(":")
+    return bool(colon) and namespace in VERIFIED_ONLY
+
+
+def _step(user):
+    """The second step this user would take now, or None when the session is verified."""
+    if not user.is_authenticated or user.is_verified():
+        return None
+    return "second_factor" if TOTPDevice.objects.filter(user=user, confirmed=True).exists() else "second_factor_setup"
+
+
+def pending(request, view_name=None):
+    """The view name to send the user to before `view_name`, or None when no second step is due."""
     user = request.user
     if not user.is_authenticated or user.is_verified():
         return None
-    required = getattr(user, "second_factor_required", None)  # loaded with the user (backends.py)
-    if required is None:
-        required = SecondFactorRule.required_for(roles_of(user))
-    if not required:
+    if not (required(user) or (view_name and needs_verified_session(view_name))):
         return None
-    return "second_factor" if TOTPDevice.objects.filter(user=user, confirmed=True).exists() else "second_factor_setup"
+    return _step(user)
 
 
 class CodeForm(forms.Form):
@@ -59,7 +101,7 @@ def _done(request, device):
 
 def setup(request):
     """Once: scan the QR code with an authenticator app, and confirm with its first code."""
-    if pending(request) != "second_factor_setup":
+    if not asked_of(request.user) or _step(request.user) != "second_factor_setup":
         return redirect("start")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
         user=request.user, name=_("Authenticator app"), confirmed=False
@@ -77,8 +119,8 @@ def setup(request):
 
 
 def verify(request):
-    """Every login of a role that requires it: the app's current code."""
-    if pending(request) != "second_factor":
+    """Every login of a role that requires it, and before a page in VERIFIED_ONLY: the code."""
+    if not asked_of(request.user) or _step(request.user) != "second_factor":
         return redirect("start")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     form = CodeForm(request.POST or None, device=device)

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from basisjeugdhulp.accounts.roles import Role
 from tests.browser.conftest import PHONE
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, current_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,6 +77,10 @@ def test_the_beheerder_works_in_the_admin_under_the_same_policy(
 ):
     log_in(page, live_server, personas.administrator.username)
     page.get_by_role("link", name="WIJ-teams").last.click()
+    # The admin opens only after the code of her authenticator app (accounts/second_factor.py).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tweede stap")
+    page.get_by_label("Code uit uw authenticator-app").fill(current_code(personas.administrator))
+    page.get_by_role("button", name="Inloggen").click()
     page.get_by_role("link", name="WIJ-team toevoegen").click()
     page.get_by_label("Naam").fill("WIJ Oost")
     page.get_by_label("Wijk").fill("Oosterhaven")
