@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 export DEBUG="${DEBUG:-1}"
 export DJANGO_SETTINGS_MODULE=basisjeugdhulp.settings
-unset DATABASE_URL S3_BUCKET PRODUCTION
+unset DATABASE_URL MIGRATE_DATABASE_URL S3_BUCKET PRODUCTION
 mkdir -p var
 
 .venv/bin/python manage.py migrate --noinput
