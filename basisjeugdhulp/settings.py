@@ -25,6 +25,9 @@ DEBUG = envbool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY", required=PRODUCTION) or "django-insecure-only-for-the-demo-and-tests"
 # The key of the keyed hash that recognises a returning family (intake/family_keys.py).
 FAMILY_KEY_SECRET = env("FAMILY_KEY_SECRET", required=PRODUCTION) or f"family-key:{SECRET_KEY}"
+# The key of the access log's hash chain (audit/chain.py): whoever lacks it cannot forge or
+# re-chain entries. Set once, never change it: the entries written before would no longer verify.
+ACCESS_LOG_KEY = env("ACCESS_LOG_KEY", required=PRODUCTION) or f"access-log:{SECRET_KEY}"
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", () if PRODUCTION else ("127.0.0.1", "localhost"))
 if PRODUCTION and not ALLOWED_HOSTS:
     env("ALLOWED_HOSTS", required=True)
@@ -148,6 +151,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool
     # planned again. Planning a family file's select_related joins cost more than running them
     # (2–3 ms against 0.3 ms at 1 M trajectories). Off behind a pooler in transaction mode.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction takes the write lock at its start: two requests cannot both read the access
+    # log's last hash and then chain to it (audit/chain.py); no "database is locked" halfway.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE"}
+# On PostgreSQL the application runs as a role that owns nothing and may only add to and read
+# the access log; `manage.py migrate` connects as the owner of the tables with this URL and then
+# grants the application's role its rights (audit/database_roles.py). Unset: one URL for both.
+MIGRATE_DATABASE_URL = env("MIGRATE_DATABASE_URL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Photo storage: S3-compatible object storage when S3_BUCKET is set, else a private folder on

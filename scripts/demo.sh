@@ -9,7 +9,7 @@ export DEBUG="${DEBUG:-1}"
 # Demo logins need no authenticator app; the login page says so (docs/configuration.md).
 export SECOND_FACTOR_REQUIRED="${SECOND_FACTOR_REQUIRED:-0}"
 export DJANGO_SETTINGS_MODULE=basisjeugdhulp.settings
-unset DATABASE_URL S3_BUCKET PRODUCTION
+unset DATABASE_URL MIGRATE_DATABASE_URL S3_BUCKET PRODUCTION
 mkdir -p var
 
 .venv/bin/python manage.py migrate --noinput

@@ -98,6 +98,14 @@ chmod 755 "$work/pg-control.sh"
 pg_started=1
 export TEST_PG_CONTROL="$work/pg-control.sh"
 echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port"
+# The role a deployment runs the application as: it owns nothing and, once `manage.py migrate`
+# (as the owner) has granted its rights, may only INSERT and SELECT the access log
+# (basisjeugdhulp/audit/database_roles.py). The suite itself runs as the owner, which creates
+# its test database and empties tables between tests; tests/test_database_roles.py connects as
+# this role to a database migrated the production way.
+"$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qAt \
+  -c "CREATE ROLE register_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" >/dev/null
+export TEST_APPLICATION_ROLE="register_app"
 
 mkdir -p "$work/s3"
 export S3_ACCESS_KEY_ID="register-test"

@@ -1,5 +1,7 @@
 """The access log (NEN 7513): append-only, searchable by the beheerder, per family."""
 
+import sqlite3
+from contextlib import closing
 from datetime import datetime
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -10,6 +12,7 @@ from django.urls import reverse
 
 from basisjeugdhulp.audit.models import AccessEvent, Action, AppendOnly
 from tests import factories
+from tests.test_settings import manage
 
 
 @pytest.fixture
@@ -33,19 +36,51 @@ def test_the_application_cannot_change_or_remove_an_entry(looked_at):
         AccessEvent.objects.filter(pk=event.pk).update(action=Action.CREATE)
     with pytest.raises(AppendOnly):
         AccessEvent.objects.all().delete()
+    with pytest.raises(AppendOnly):  # Django's internal manager is the guarded one too
+        AccessEvent._base_manager.filter(pk=event.pk).update(action=Action.CREATE)
+    with pytest.raises(AppendOnly):
+        AccessEvent._base_manager.all().delete()
     assert AccessEvent.objects.count() == 2
 
 
-def test_on_postgresql_the_database_refuses_it_too(looked_at):
-    if connection.vendor != "postgresql":
-        from tests.conftest import need
-
-        need(False, "DATABASE_URL does not point to PostgreSQL")
-    for sql in ("UPDATE audit_accessevent SET action = 'create'", "DELETE FROM audit_accessevent"):
+def test_the_database_refuses_it_too(looked_at):
+    """PostgreSQL's trigger (migration 0004) or SQLite's (0007), whichever runs the suite."""
+    for sql in (
+        "UPDATE audit_accessevent SET action = 'create'",
+        "DELETE FROM audit_accessevent",
+        # bulk_create(update_conflicts=True) past the model
+        "INSERT INTO audit_accessevent (id, at, user_id, roles, action, user_agent, chain_hash)"
+        " SELECT id, at, user_id, roles, action, user_agent, chain_hash FROM audit_accessevent WHERE true"
+        " ON CONFLICT (id) DO UPDATE SET action = 'create'",
+    ):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(sql)
     assert AccessEvent.objects.count() == 2
+    assert AccessEvent.objects.filter(action=Action.CREATE).count() == 0
+
+
+@pytest.mark.slow
+def test_a_fresh_sqlite_database_refuses_changes_after_every_migration(tmp_path):
+    """The demo's database, migrated from scratch: SQLite drops a table's triggers when Django
+    rebuilds the table, so a later migration of the log must not lose them unseen."""
+    database = tmp_path / "register.sqlite3"
+    migrated = manage("migrate", "--noinput", DATABASE_URL=f"sqlite:///{database}", VAR_DIR=str(tmp_path))
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    looked = manage(
+        "shell", "-c",
+        "from django.contrib.auth.models import User; from basisjeugdhulp.audit.models import AccessEvent;"
+        "AccessEvent.objects.create(user=User.objects.create(username='alice'), roles='triagist', action='view_file')",
+        DATABASE_URL=f"sqlite:///{database}", VAR_DIR=str(tmp_path),
+    )
+    assert looked.returncode == 0, looked.stderr
+    with closing(sqlite3.connect(database)) as db:
+        for sql in ("UPDATE audit_accessevent SET action = 'create'", "DELETE FROM audit_accessevent"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                db.execute(sql)
+        assert db.execute("SELECT count(*) FROM audit_accessevent").fetchone() == (1,)
+    verified = manage("verify_access_log", DATABASE_URL=f"sqlite:///{database}", VAR_DIR=str(tmp_path))
+    assert "The access log is intact: 1 entry." in verified.stdout, verified.stderr
 
 
 def test_the_beheerder_finds_who_looked_at_a_family(client, personas, looked_at):

@@ -17,11 +17,13 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
     "ALLOWED_HOSTS": "register.example.nl",
     "DATABASE_URL": "postgres://register@127.0.0.1:5432/register",
+    "MIGRATE_DATABASE_URL": "postgres://register_owner@127.0.0.1:5432/register",
     "S3_BUCKET": "register-photos",
     "S3_ENDPOINT_URL": "https://s3.example.nl",
     "S3_ACCESS_KEY_ID": "key",
     "S3_SECRET_ACCESS_KEY": "secret",
     "FAMILY_KEY_SECRET": "another-long-random-secret",
+    "ACCESS_LOG_KEY": "a-third-long-random-secret",
 }
 
 # Not for a deployment: DEBUG, and the browser tests' permission to use the ORM beside
@@ -63,7 +65,7 @@ def test_production_mode_passes_the_deployment_checklist():
 
 @pytest.mark.parametrize(
     "missing",
-    ["DATABASE_URL", "S3_BUCKET", "S3_ACCESS_KEY_ID", "SECRET_KEY", "ALLOWED_HOSTS", "FAMILY_KEY_SECRET"],
+    ["DATABASE_URL", "S3_BUCKET", "S3_ACCESS_KEY_ID", "SECRET_KEY", "ALLOWED_HOSTS", "FAMILY_KEY_SECRET", "ACCESS_LOG_KEY"],
 )
 def test_production_mode_names_a_missing_variable_at_start_up(missing):
     environment = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
@@ -71,6 +73,22 @@ def test_production_mode_names_a_missing_variable_at_start_up(missing):
     assert result.returncode != 0
     assert missing in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_production_mode_warns_when_the_register_would_own_its_tables():
+    """NEN 7513: the owner of the access log's table can empty it (audit/database_roles.py)."""
+    environment = {k: v for k, v in PRODUCTION_ENV.items() if k != "MIGRATE_DATABASE_URL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **environment)
+    assert result.returncode != 0 and "basisjeugdhulp.W101" in result.stderr + result.stdout
+    same = manage("check", "--deploy", "--fail-level", "WARNING",
+                  **{**PRODUCTION_ENV, "MIGRATE_DATABASE_URL": PRODUCTION_ENV["DATABASE_URL"]})
+    assert same.returncode != 0 and "basisjeugdhulp.W101" in same.stderr + same.stdout
+
+
+def test_the_migrate_url_must_name_the_same_database():
+    other = {**PRODUCTION_ENV, "MIGRATE_DATABASE_URL": "postgres://register_owner@127.0.0.1:5432/elders"}
+    result = manage("check", **other)
+    assert result.returncode != 0 and "basisjeugdhulp.E101" in result.stderr + result.stdout
 
 
 def test_a_secret_can_come_from_a_file(tmp_path):

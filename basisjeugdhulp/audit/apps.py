@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     name = "basisjeugdhulp.audit"
     label = "audit"
     verbose_name = _("Access log")
+
+    def ready(self):
+        from basisjeugdhulp.audit import checks  # noqa: F401 (registers the system checks)

@@ -4,13 +4,20 @@ Per event: what kind of access, when, which family (by its public id, not its co
 entry outlives a destroyed file), which user in which role, and from which client. Entries are
 written in the same request and transaction as the access itself: a log that can drop entries
 is no log.
+
+Append-only three times over: the model refuses changes; the database refuses UPDATE and
+DELETE with triggers (PostgreSQL and SQLite, migrations 0004 and 0007); and on PostgreSQL the
+application runs as a role that may only INSERT and SELECT the log (database_roles.py).
+Tamper-evident through a keyed hash chain (chain.py, `manage.py verify_access_log`).
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp.accounts.roles import roles_of
+from basisjeugdhulp.audit import chain
 from basisjeugdhulp.client_address import client_address
 
 
@@ -40,9 +47,31 @@ class AccessEventQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnly("the access log is append-only")
 
+    def bulk_create(self, objs, *args, update_conflicts=False, ignore_conflicts=False, **kwargs):
+        """Entries join the chain in the order given, in one transaction under its lock."""
+        if update_conflicts or ignore_conflicts:
+            raise AppendOnly("the access log is append-only")
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            previous = chain.lock_and_read_head(self.model, self.db)
+            for event in objs:
+                if event.pk is not None:
+                    raise AppendOnly("an entry's id is given by the database")
+                previous = event._seal(previous)
+            return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnly("the access log is append-only")
+
+
+def now():
+    """The moment of an entry; looked up at call time, so tests can freeze the clock."""
+    return timezone.now()
+
 
 class AccessEvent(models.Model):
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set before the entry is hashed (auto_now_add would set it only while saving).
+    at = models.DateTimeField(default=now, editable=False, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -57,18 +86,33 @@ class AccessEvent(models.Model):
     )
     client_address = models.GenericIPAddressField(null=True)
     user_agent = models.CharField(max_length=200, blank=True)
+    chain_hash = models.CharField(max_length=64, editable=False)
 
     objects = AccessEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]
+        # Related lookups and Django's internals use the same guarded queryset.
+        base_manager_name = "objects"
         verbose_name = _("access event")
         verbose_name_plural = _("access events")
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, using=None, **kwargs):
         if self.pk is not None:
             raise AppendOnly("the access log is append-only")
-        super().save(*args, **kwargs)
+        using = using or router.db_for_write(type(self), instance=self)
+        # In the action's own transaction when there is one (NEN 7513), holding the chain's
+        # lock until it commits.
+        with transaction.atomic(using=using, savepoint=False):
+            self._seal(chain.lock_and_read_head(type(self), using))
+            super().save(*args, using=using, **kwargs)
+
+    def _seal(self, previous):
+        """Fix the moment and hash this entry after `previous`; returns its hash."""
+        self.at = self.at or now()
+        self.user_agent = self.user_agent or ""
+        self.chain_hash = chain.digest(previous, **chain.content_of(self))
+        return self.chain_hash
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("the access log is append-only")
