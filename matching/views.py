@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -6,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from basisjeugdhulp.audit import reads
+from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake.models import Registration
 from basisjeugdhulp.subqueries import count_of
 from basisjeugdhulp.teams.models import Team
@@ -16,7 +19,8 @@ from matching.suggestions import suggest_for
 
 
 def _registration_for(request, public_id):
-    """A family of the user's own team that has an open trajectory to match (else 404)."""
+    """A family of the user's own team that has an open trajectory to match (else 404); the
+    read is in the access log before anything of it is shown (audit/reads.py)."""
     registration = get_object_or_404(
         Registration.objects.visible_to(request.user)
         .select_related("trajectory__lead__user", "trajectory__duo__user", "former_trajectory")
@@ -27,7 +31,7 @@ def _registration_for(request, public_id):
     trajectory = getattr(registration, "trajectory", None)
     if trajectory is None or trajectory.ended_on is not None:
         raise Http404
-    return registration
+    return reads.opened(request, registration)
 
 
 def panel_context(request, registration):
@@ -109,11 +113,13 @@ def assign(request, public_id):
     form = AssignForm(request.POST, registration=registration)
     if not form.is_valid():
         return _choose_page(request, registration, form)
-    _apply_product(registration, form.cleaned_data["product"])
-    assignment.assign(
-        trajectory, form.cleaned_data["lead"], request.user,
-        duo=form.cleaned_data["duo"], override_reason=form.cleaned_data["override_reason"],
-    )
+    with transaction.atomic():
+        _apply_product(registration, form.cleaned_data["product"])
+        assignment.assign(
+            trajectory, form.cleaned_data["lead"], request.user,
+            duo=form.cleaned_data["duo"], override_reason=form.cleaned_data["override_reason"],
+        )
+        AccessEvent.record(request, Action.ASSIGN, registration)
     messages.success(
         request, _("%(name)s is now the lead professional of %(family)s.")
         % {"name": form.cleaned_data["lead"], "family": registration.family_label},
@@ -130,11 +136,13 @@ def rematch(request, public_id):
     form = RematchForm(request.POST, registration=registration)
     if not form.is_valid():
         return _choose_page(request, registration, form)
-    assignment.rematch(
-        trajectory, form.cleaned_data["lead"], request.user,
-        reason=form.cleaned_data["reason"], note=form.cleaned_data["note"],
-        override_reason=form.cleaned_data["override_reason"],
-    )
+    with transaction.atomic():
+        assignment.rematch(
+            trajectory, form.cleaned_data["lead"], request.user,
+            reason=form.cleaned_data["reason"], note=form.cleaned_data["note"],
+            override_reason=form.cleaned_data["override_reason"],
+        )
+        AccessEvent.record(request, Action.REMATCH, registration)
     messages.success(
         request, _("%(name)s is now the lead professional of %(family)s.")
         % {"name": form.cleaned_data["lead"], "family": registration.family_label},

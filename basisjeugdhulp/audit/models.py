@@ -34,6 +34,9 @@ class Action(models.TextChoices):
     EXPORT = "export", _("Exported figures")
     DESTROY = "destroy", _("Destroyed the family's file")
     SEARCH_LOG = "search_log", _("Searched the access log")
+    VIEW_LIST = "view_list", _("Saw the family in a list")
+    ASSIGN = "assign", _("Assigned a professional")
+    REMATCH = "rematch", _("Re-matched the lead professional")
 
 
 class AppendOnly(Exception):
@@ -129,4 +132,16 @@ class AccessEvent(models.Model):
             family=registration.public_id if registration is not None else None,
             client_address=client_address(request) if request else None,  # the device, not the proxy
             user_agent=request.headers.get("user-agent", "")[:200] if request else "",
+        )
+
+    @classmethod
+    def record_many(cls, request, action, families, subject=None):
+        """One entry per family (public ids) in one INSERT: a list page that shows several
+        families (audit/reads.py)."""
+        roles = ",".join(sorted(role.value for role in roles_of(request.user)))
+        address, agent = client_address(request), request.headers.get("user-agent", "")[:200]  # the device
+        return cls.objects.bulk_create(
+            cls(user=request.user, roles=roles, action=action, family=family, subject=subject,
+                client_address=address, user_agent=agent)
+            for family in families
         )

@@ -38,6 +38,12 @@ class Queue:
     contacted_late: list = field(default_factory=list)
     contacted_on_time: int = 0
 
+    def named(self):
+        """The public ids of the families the queue shows by name (for the access log); those
+        contacted on time are only counted."""
+        sections = (self.overdue, self.due_today, self.due_soon, self.later, self.to_triage, self.contacted_late)
+        return [case.public_id for section in sections for case in section]
+
 
 # What a row of the queue shows (templates/intake/case_list.html): read as plain values, since
 # building a model instance for each of the week's contacts costs more than the query.

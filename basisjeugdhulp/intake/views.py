@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from basisjeugdhulp.accounts.access import forbidden
 from basisjeugdhulp.accounts.roles import Role, roles_of
+from basisjeugdhulp.audit import reads
 from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake import queue as five_day_queue
 from basisjeugdhulp.intake.forms import (
@@ -55,8 +56,10 @@ def queue(request):
             registrations = registrations.filter(team=filters.cleaned_data["team"])
         if filters.cleaned_data["product"]:
             registrations = registrations.filter(product=filters.cleaned_data["product"])
+    queue = five_day_queue.build(registrations, timezone.localdate())
+    reads.listed(request, queue.named())
     context = {
-        "queue": five_day_queue.build(registrations, timezone.localdate()),
+        "queue": queue,
         "filters": filters,
         "teams": teams,
     }
@@ -135,14 +138,15 @@ FILE_JOINS = ("trajectory__lead__user", "trajectory__duo__user", "former_traject
 
 
 def _registration_for(request, public_id):
-    """The aanmelding by its public id, if the user may see it (else 404)."""
-    return get_object_or_404(
+    """The aanmelding by its public id, if the user may see it (else 404); the read is in the
+    access log before anything of it is shown (audit/reads.py)."""
+    return reads.opened(request, get_object_or_404(
         Registration.objects.visible_to(request.user)
         .select_related(*FILE_JOINS)
         .with_children()
         .with_category_codes(),
         public_id=public_id,
-    )
+    ))
 
 
 def _page(request, registration, *, conflict=None, status=200, **forms_):
@@ -192,9 +196,7 @@ def _someone_else_was_first(request, registration, typed):
 
 def registration(request, public_id):
     """The family's file: what was told at intake, the route, the deadline, first contact."""
-    registration = _registration_for(request, public_id)
-    AccessEvent.record(request, Action.VIEW_FILE, registration)
-    return _page(request, registration)
+    return _page(request, _registration_for(request, public_id))
 
 
 @require_POST
@@ -260,6 +262,8 @@ def _open_checks(request, failed=None, failed_form=None):
         .select_related("registration", "proposed_by")
         .prefetch_related("registration__categories")
     )
+    # Names, question categories and the triagist's motivation: a read of each family's file.
+    reads.listed(request, [check.registration for check in checks])
     for check in checks:
         check.form = (
             failed_form

@@ -66,8 +66,10 @@ def remove_objects(names):
             logger.warning("Could not remove %s; the sweep will", name, exc_info=True)
 
 
-def keep(trajectory, normalised, user):
-    """Store one normalised photo and its row. Raises StorageUnavailable when storage fails."""
+def keep(trajectory, normalised, user, *, kept=None):
+    """Store one normalised photo and its row. Raises StorageUnavailable when storage fails.
+
+    `kept(photo)` runs in the row's transaction: the access log's entry for the upload."""
     stored = []
     try:
         for kind, data in (("photo", normalised.image), ("thumb", normalised.thumbnail)):
@@ -78,7 +80,7 @@ def keep(trajectory, normalised, user):
         raise StorageUnavailable(str(error)) from error
     try:
         with transaction.atomic():
-            return PlanPhoto.objects.create(
+            photo = PlanPhoto.objects.create(
                 trajectory=trajectory,
                 image=stored[0],
                 thumbnail=stored[1],
@@ -87,6 +89,9 @@ def keep(trajectory, normalised, user):
                 size=len(normalised.image),
                 uploaded_by=user,
             )
+            if kept is not None:
+                kept(photo)
+            return photo
     except BaseException:
         remove_objects(stored)
         raise
@@ -99,7 +104,7 @@ class Outcome:
     storage_failed: bool = False
 
 
-def keep_uploads(trajectory, uploads, user):
+def keep_uploads(trajectory, uploads, user, *, kept=None):
     """Normalise and keep each uploaded file.
 
     A refused file does not stop the others. A storage failure stops the batch: the photos
@@ -118,7 +123,7 @@ def keep_uploads(trajectory, uploads, user):
             outcome.refused.append(Refusal(upload.name, refusal.reason))
             continue
         try:
-            outcome.kept.append(keep(trajectory, normalised, user))
+            outcome.kept.append(keep(trajectory, normalised, user, kept=kept))
         except StorageUnavailable:
             outcome.storage_failed = True
             break

@@ -39,9 +39,12 @@ def upload(request, public_id):
     form = PlanPhotoForm(request.POST, request.FILES)
     if not form.is_valid():
         return trajectory_views.page(request, trajectory, photo_form=form, status=422)
-    outcome = storing.keep_uploads(trajectory, form.cleaned_data["photos"], request.user)
-    for photo in outcome.kept:
-        AccessEvent.record(request, Action.UPLOAD_PHOTO, trajectory.registration, subject=photo)
+    # Each photo's access-log entry is written in the transaction of the photo's row.
+    registration = trajectory.registration
+    outcome = storing.keep_uploads(
+        trajectory, form.cleaned_data["photos"], request.user,
+        kept=lambda photo: AccessEvent.record(request, Action.UPLOAD_PHOTO, registration, subject=photo),
+    )
     if outcome.kept:
         n = len(outcome.kept)
         messages.success(request, ngettext("%(n)d photo added to the plan.", "%(n)d photos added to the plan.", n) % {"n": n})

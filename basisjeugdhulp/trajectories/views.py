@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from basisjeugdhulp.accounts.access import forbidden
+from basisjeugdhulp.audit import reads
 from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake import queue as five_day_queue
 from basisjeugdhulp.intake.models import Registration
@@ -42,6 +43,7 @@ MY_FAMILIES = with_total(
 ).values(
     "public_id", "product", "duo_id", "started_on", "photo_count", "last_photo_at", TOTAL,
     family_label=F("registration__family_label"), contact_due=F("registration__contact_due"),
+    family=F("registration__public_id"),
 )
 
 
@@ -90,6 +92,7 @@ def mine(request):
     families = CountedPaginator(
         MY_FAMILIES.of_professional(request.user, professional), FAMILIES_PER_PAGE
     ).get_page(request.GET.get("pagina"))
+    reads.listed(request, [case.public_id for case in waiting] + [row["family"] for row in families])
     return render(
         request,
         "trajectories/mine.html",
@@ -104,7 +107,9 @@ def mine(request):
 
 
 def trajectory_for(request, public_id):
-    return get_object_or_404(
+    """The trajectory, if the user may see it (else 404); the read of the family's file is in
+    the access log before anything of it is shown (audit/reads.py)."""
+    trajectory = get_object_or_404(
         Trajectory.objects.visible_to(request.user).select_related(
             "registration", "registration__team", "lead__user", "duo__user"
         ).prefetch_related(
@@ -112,6 +117,8 @@ def trajectory_for(request, public_id):
         ),
         public_id=public_id,
     )
+    reads.opened(request, trajectory.registration)
+    return trajectory
 
 
 def page(request, trajectory, *, close_form=None, photo_form=None, status=200, conflict=None):
@@ -146,9 +153,7 @@ def _closed_meanwhile(request, trajectory, typed):
 
 def detail(request, public_id):
     """A family's trajectory: the plan photos (every version), and closing it."""
-    trajectory = trajectory_for(request, public_id)
-    AccessEvent.record(request, Action.VIEW_FILE, trajectory.registration)
-    return page(request, trajectory)
+    return page(request, trajectory_for(request, public_id))
 
 
 @require_POST
@@ -171,7 +176,7 @@ def close(request, public_id):
         if Trajectory.objects.select_for_update().get(pk=trajectory.pk).is_closed:
             return _closed_meanwhile(request, trajectory, typed)
         trajectory.close(**form.cleaned_data)
-    AccessEvent.record(request, Action.CLOSE, trajectory.registration)
+        AccessEvent.record(request, Action.CLOSE, trajectory.registration)
     messages.success(
         request,
         _("The trajectory of %(family)s is closed.") % {"family": trajectory.registration.family_label},
