@@ -9,11 +9,32 @@ from django.utils import timezone
 
 from matching.models import Match, MatchRole
 
+UNCHECKED = object()
+
+
+class LeadChanged(Exception):
+    """Someone else changed the family's lead professional since this user looked."""
+
+    def __init__(self, lead_id):
+        super().__init__(lead_id)
+        self.lead_id = lead_id
+
+
+def _lock(trajectory, expected_lead):
+    """Two triagists at once: the trajectory's row lock lets one through; the other finds the
+    lead they saw (`expected_lead`, a professional's id or None) gone and is told so."""
+    from basisjeugdhulp.trajectories.models import Trajectory
+
+    lead_id = Trajectory.objects.select_for_update().values_list("lead_id", flat=True).get(pk=trajectory.pk)
+    if expected_lead is not UNCHECKED and lead_id != expected_lead:
+        raise LeadChanged(lead_id)
+
 
 @transaction.atomic
-def assign(trajectory, lead, by, *, duo=None, override_reason=""):
+def assign(trajectory, lead, by, *, duo=None, override_reason="", expected_lead=UNCHECKED):
     """Make `lead` (and `duo`) the professionals of the trajectory; ends earlier matches
     without a re-match reason (a first assignment, or a correction before contact)."""
+    _lock(trajectory, expected_lead)
     now = timezone.now()
     trajectory.matches.current().update(ended_at=now)
     Match.objects.create(
@@ -28,8 +49,12 @@ def assign(trajectory, lead, by, *, duo=None, override_reason=""):
 
 
 @transaction.atomic
-def rematch(trajectory, new_lead, by, *, reason, note="", override_reason=""):
-    """Replace the lead professional: the old match ends with the reason; the duo stays."""
+def rematch(trajectory, new_lead, by, *, reason, note="", override_reason="", expected_lead=UNCHECKED):
+    """Replace the lead professional: the old match ends with the reason (required: a re-match
+    is counted by it); the duo stays."""
+    if not reason:
+        raise ValueError("a re-match needs a reason")
+    _lock(trajectory, expected_lead)
     now = timezone.now()
     trajectory.matches.current().filter(role=MatchRole.LEAD).update(
         ended_at=now, end_reason=reason, end_note=note

@@ -292,5 +292,12 @@ class Match(models.Model):
 
     class Meta:
         ordering = ["assigned_at"]
+        constraints = [
+            # At most one current lead per family: the database refuses a second one, whatever
+            # path writes it.
+            models.UniqueConstraint(
+                fields=["trajectory"], condition=models.Q(role="lead", ended_at=None), name="one_current_lead"
+            ),
+        ]
         verbose_name = _("match")
         verbose_name_plural = _("matches")

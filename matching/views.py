@@ -73,12 +73,27 @@ def panel(request, public_id):
     return render(request, template, context)
 
 
-def _choose_page(request, registration, form):
+def _choose_page(request, registration, form, conflict=None):
     return render(
         request,
         "matching/choose.html",
-        {"registration": registration, "trajectory": registration.trajectory, "form": form},
+        {"registration": registration, "trajectory": registration.trajectory, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
     )
+
+
+def _lead_changed(request, registration, form):
+    """The second of two triagists at once: nothing saved, told who leads now, their choice
+    kept on the page (status 409)."""
+    registration.trajectory.refresh_from_db()
+    lead, chosen = registration.trajectory.lead, form.cleaned_data["lead"]
+    message = _(
+        "Meanwhile someone else changed the lead professional: %(name)s now leads this family. "
+        "Your choice (%(chosen)s) was not saved; to make it the lead still, re-match below."
+    ) % {"name": lead or _("nobody"), "chosen": chosen}
+    if lead is not None and not isinstance(form, RematchForm):
+        form = RematchForm(registration=registration, initial={"lead": chosen})  # the choice kept
+    return _choose_page(request, registration, form, conflict=message)
 
 
 def choose(request, public_id):
@@ -113,13 +128,17 @@ def assign(request, public_id):
     form = AssignForm(request.POST, registration=registration)
     if not form.is_valid():
         return _choose_page(request, registration, form)
-    with transaction.atomic():
-        _apply_product(registration, form.cleaned_data["product"])
-        assignment.assign(
-            trajectory, form.cleaned_data["lead"], request.user,
-            duo=form.cleaned_data["duo"], override_reason=form.cleaned_data["override_reason"],
-        )
-        AccessEvent.record(request, Action.ASSIGN, registration)
+    try:
+        with transaction.atomic():
+            assignment.assign(
+                trajectory, form.cleaned_data["lead"], request.user,
+                duo=form.cleaned_data["duo"], override_reason=form.cleaned_data["override_reason"],
+                expected_lead=None,
+            )
+            _apply_product(registration, form.cleaned_data["product"])
+            AccessEvent.record(request, Action.ASSIGN, registration)
+    except assignment.LeadChanged:
+        return _lead_changed(request, registration, form)
     messages.success(
         request, _("%(name)s is now the lead professional of %(family)s.")
         % {"name": form.cleaned_data["lead"], "family": registration.family_label},
@@ -136,13 +155,16 @@ def rematch(request, public_id):
     form = RematchForm(request.POST, registration=registration)
     if not form.is_valid():
         return _choose_page(request, registration, form)
-    with transaction.atomic():
-        assignment.rematch(
-            trajectory, form.cleaned_data["lead"], request.user,
-            reason=form.cleaned_data["reason"], note=form.cleaned_data["note"],
-            override_reason=form.cleaned_data["override_reason"],
-        )
-        AccessEvent.record(request, Action.REMATCH, registration)
+    try:
+        with transaction.atomic():
+            assignment.rematch(
+                trajectory, form.cleaned_data["lead"], request.user,
+                reason=form.cleaned_data["reason"], note=form.cleaned_data["note"],
+                override_reason=form.cleaned_data["override_reason"], expected_lead=trajectory.lead_id,
+            )
+            AccessEvent.record(request, Action.REMATCH, registration)
+    except assignment.LeadChanged:
+        return _lead_changed(request, registration, form)
     messages.success(
         request, _("%(name)s is now the lead professional of %(family)s.")
         % {"name": form.cleaned_data["lead"], "family": registration.family_label},
