@@ -33,7 +33,7 @@ from basisjeugdhulp.intake.routes import Channel, Product, Route
 from basisjeugdhulp.reporting import disclosure, monthly
 from basisjeugdhulp.reporting.models import LumpSum, MonthFigure
 from basisjeugdhulp.reporting.periods import Period
-from basisjeugdhulp.reporting.tables import Cell, Row, Table, count, derived, share, staff
+from basisjeugdhulp.reporting.tables import Row, Table, count, derived, share, staff
 from basisjeugdhulp.teams.models import Team
 from basisjeugdhulp.trajectories.models import EndReason
 from matching.models import Education, Professional
@@ -59,6 +59,7 @@ class Tally:
         return Tally(self.n + other.n, self.keys + other.keys, self.amount + other.amount, self.amount2 + other.amount2)
 
     def __sub__(self, other):
+        """Records taken away (open = started - ended): their count and keys; sums do not apply."""
         return Tally(self.n - other.n, self.keys - other.keys)
 
     def cell(self):

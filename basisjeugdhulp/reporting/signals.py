@@ -9,20 +9,23 @@ from basisjeugdhulp.reporting import freshness, monthly
 from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Match
 
-COUNTED = (Registration, Trajectory, SecondCheck, Match)
-
-
-@receiver(pre_save)
+@receiver(pre_save, sender=Registration)
+@receiver(pre_save, sender=Trajectory)
+@receiver(pre_save, sender=SecondCheck)
+@receiver(pre_save, sender=Match)
 def remember_stored_values(sender, instance, raw=False, **kwargs):
-    if sender not in COUNTED or raw or instance._state.adding or instance.pk is None:
+    if raw or instance._state.adding or instance.pk is None:
         return
     watch = freshness.watch_for(sender)
     instance._figure_values = freshness.stored_values(sender, [instance.pk], watch).get(instance.pk)
 
 
-@receiver(post_save)
+@receiver(post_save, sender=Registration)
+@receiver(post_save, sender=Trajectory)
+@receiver(post_save, sender=SecondCheck)
+@receiver(post_save, sender=Match)
 def saved(sender, instance, raw=False, **kwargs):
-    if sender not in COUNTED or raw:
+    if raw:
         return
     watch = freshness.watch_for(sender)
     before = getattr(instance, "_figure_values", None)
@@ -32,12 +35,13 @@ def saved(sender, instance, raw=False, **kwargs):
     ))
 
 
-@receiver(pre_delete)
+@receiver(pre_delete, sender=Registration)
+@receiver(pre_delete, sender=Trajectory)
+@receiver(pre_delete, sender=SecondCheck)
+@receiver(pre_delete, sender=Match)
 def deleting(sender, instance, **kwargs):
     # Before the delete: what depends on the record (a returning family's former trajectory)
     # is still linked to it.
-    if sender not in COUNTED:
-        return
     watch = freshness.watch_for(sender)
     freshness.mark(freshness.changed_months(watch, {instance.pk: freshness.values_of(instance, watch)}, {}))
 
