@@ -48,7 +48,7 @@ def build(size, seed):
     from basisjeugdhulp.intake.routes import Category, Channel, Product
     from basisjeugdhulp.teams.models import Team
     from basisjeugdhulp.trajectories.models import Trajectory
-    from matching.models import Absence, Education, Expertise, Language, Professional
+    from matching.models import LANGUAGE_CHOICES, Absence, Education, Expertise, Professional
 
     rng = random.Random(seed)
     User = get_user_model()
@@ -56,7 +56,7 @@ def build(size, seed):
     users = User.objects.bulk_create(
         User(username=f"p{size}-{i}", first_name=f"Prof{i:04d}", last_name=f"Team{size}") for i in range(size)
     )
-    languages = [code for code, _ in Language.choices]
+    languages = [code for code, _ in LANGUAGE_CHOICES]
     expertise = [code for code, _ in Expertise.choices]
     professionals = Professional.objects.bulk_create(
         Professional(

@@ -12,8 +12,9 @@ class MatchingConfig(AppConfig):
 
 
 def seed_matching_settings(using="default", **kwargs):
-    """The weights row and the HBO/MBO fit table, with their defaults, for beheerder to edit."""
-    from matching.models import EducationFit, MatchingWeights
+    """The weights row, the HBO/MBO fit table and the duo settings, with their defaults, for
+    beheerder to edit."""
+    from matching.models import DuoFit, EducationFit, MatchingWeights
 
     if not MatchingWeights.objects.using(using).exists():
         MatchingWeights.objects.using(using).create()
@@ -24,3 +25,7 @@ def seed_matching_settings(using="default", **kwargs):
         ],
         ignore_conflicts=True,
     )
+    if not DuoFit.objects.using(using).filter(team=None).exists():
+        DuoFit.objects.using(using).bulk_create(
+            [DuoFit(product=product, suggest=value) for product, value in DuoFit.DEFAULTS.items()]
+        )

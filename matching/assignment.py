@@ -2,12 +2,19 @@
 
 The trajectory's lead and duo are the current state; Match rows keep the history, so the
 re-match rate can be counted for the municipality without naming anyone.
+
+The domain's rules hold here, whatever calls (a form, the demo, a command): a duo is two people
+of different education levels; a re-match has one of the listed reasons (with a note for
+"anders") and another professional than the current lead. A refusal raises ValidationError with
+a Dutch message and saves nothing.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from matching.models import Match, MatchRole
+from matching.models import Match, MatchRole, RematchReason
 
 UNCHECKED = object()
 
@@ -23,17 +30,20 @@ class LeadChanged(Exception):
 def _lock(trajectory, expected_lead):
     """Two triagists at once: the trajectory's row lock lets one through; the other finds the
     lead they saw (`expected_lead`, a professional's id or None) gone and is told so."""
-    from basisjeugdhulp.trajectories.models import Trajectory
-
-    lead_id = Trajectory.objects.select_for_update().values_list("lead_id", flat=True).get(pk=trajectory.pk)
+    lead_id = type(trajectory).objects.select_for_update().values_list("lead_id", flat=True).get(pk=trajectory.pk)
     if expected_lead is not UNCHECKED and lead_id != expected_lead:
         raise LeadChanged(lead_id)
+    return lead_id
 
 
 @transaction.atomic
 def assign(trajectory, lead, by, *, duo=None, override_reason="", expected_lead=UNCHECKED):
     """Make `lead` (and `duo`) the professionals of the trajectory; ends earlier matches
     without a re-match reason (a first assignment, or a correction before contact)."""
+    if duo is not None and duo.pk == lead.pk:
+        raise ValidationError(_("The duo partner is someone other than the lead."))
+    if duo is not None and duo.education == lead.education:
+        raise ValidationError(_("A duo is one HBO and one MBO professional."))
     _lock(trajectory, expected_lead)
     now = timezone.now()
     trajectory.matches.current().update(ended_at=now)
@@ -52,9 +62,12 @@ def assign(trajectory, lead, by, *, duo=None, override_reason="", expected_lead=
 def rematch(trajectory, new_lead, by, *, reason, note="", override_reason="", expected_lead=UNCHECKED):
     """Replace the lead professional: the old match ends with the reason (required: a re-match
     is counted by it); the duo stays."""
-    if not reason:
-        raise ValueError("a re-match needs a reason")
-    _lock(trajectory, expected_lead)
+    if reason not in RematchReason.values:
+        raise ValidationError(_("Give the reason for the re-match."))
+    if reason == RematchReason.OTHER and not note.strip():
+        raise ValidationError(_("Explain the reason 'other' in a few words."))
+    if _lock(trajectory, expected_lead) == new_lead.pk:
+        raise ValidationError(_("Choose another professional than the current lead."))
     now = timezone.now()
     trajectory.matches.current().filter(role=MatchRole.LEAD).update(
         ended_at=now, end_reason=reason, end_note=note

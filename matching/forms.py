@@ -4,15 +4,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp.accounts import duties
+from basisjeugdhulp.intake.languages import LanguageField
 from basisjeugdhulp.intake.routes import Product
-from matching.models import Expertise, Language, Professional, RematchReason
+from matching.models import LANGUAGE_CHOICES, Expertise, Professional, RematchReason
 
 
 class SuggestionFilter(forms.Form):
     """What the triagist tries out in the suggestions panel; defaults from the aanmelding."""
 
     product = forms.ChoiceField(label=_("Product"), choices=Product.choices, required=False)
-    language = forms.CharField(label=_("Language the family asks for"), max_length=50, required=False)
+    language = LanguageField(label=_("Language the family asks for"), required=False)
     background = forms.CharField(label=_("Background the family asks for"), max_length=100, required=False)
     allow_full = forms.BooleanField(label=_("Also show professionals who are full"), required=False)
 
@@ -119,7 +120,8 @@ class ProfileForm(forms.ModelForm):
     """What a professional fills in about themselves (beheerder does the rest in the admin)."""
 
     languages = forms.MultipleChoiceField(
-        label=_("Languages"), choices=Language.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Languages"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple, required=False,
+        error_messages={"invalid_choice": _("%(value)s is not on the list of languages.")},
     )
     expertise = forms.MultipleChoiceField(
         label=_("Expertise"), choices=Expertise.choices, widget=forms.CheckboxSelectMultiple, required=False

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp import config_cache
-from basisjeugdhulp.subqueries import Correlated, count_of
+from basisjeugdhulp.intake import languages
 from basisjeugdhulp.intake.routes import Category, Product
 from basisjeugdhulp.reporting.freshness import CountedQuerySet
+from basisjeugdhulp.subqueries import Correlated, count_of
 
 
 class Education(models.TextChoices):
@@ -20,19 +21,9 @@ class Education(models.TextChoices):
     MBO = "mbo", _("MBO")
 
 
-class Language(models.TextChoices):
-    DUTCH = "nl", _("Dutch")
-    ENGLISH = "en", _("English")
-    ARABIC = "ar", _("Arabic")
-    TURKISH = "tr", _("Turkish")
-    TAMAZIGHT = "ber", _("Tamazight")
-    POLISH = "pl", _("Polish")
-    SOMALI = "so", _("Somali")
-    TIGRINYA = "ti", _("Tigrinya")
-    PERSIAN = "fa", _("Persian")
-    UKRAINIAN = "uk", _("Ukrainian")
-    GERMAN = "de", _("German")
-    PAPIAMENTO = "pap", _("Papiamento")
+# The one list of languages, for the family's language and the professionals' (with common
+# spellings as aliases): intake/languages.py.
+LANGUAGE_CHOICES = languages.CHOICES
 
 
 class Expertise(models.TextChoices):
@@ -134,9 +125,8 @@ class Professional(models.Model):
         return self.user.get_full_name() or self.user.get_username()
 
     def current_load(self):
-        from basisjeugdhulp.trajectories.models import Trajectory
-
-        return Trajectory.objects.filter(ended_on=None).filter(Q(lead=self) | Q(duo=self)).count()
+        # By the reverse relations: matching does not import trajectories (see the docstring).
+        return self.trajectories.filter(ended_on=None).count() + self.duo_trajectories.filter(ended_on=None).count()
 
     def clean(self):
         if self.pk and self.capacity is not None:
@@ -173,6 +163,12 @@ class Absence(models.Model):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The absence cannot end before it starts.")})
 
+    def save(self, *args, **kwargs):
+        # Whatever path writes it (admin, demo, a command): never a leave that ends before it starts.
+        if self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The absence cannot end before it starts.")})
+        super().save(*args, **kwargs)
+
 
 def weight_field(label, default):
     return models.PositiveSmallIntegerField(
@@ -189,6 +185,18 @@ class MatchingWeights(models.Model):
     education = weight_field(_("HBO/MBO fit to the product"), 2)
     load = weight_field(_("free capacity (prefer the less loaded)"), 2)
     continuity = weight_field(_("continuity: knew the family"), 4)
+    leave = weight_field(_("planned leave in the family's first period (subtracted)"), 4)
+    leave_horizon_days = models.PositiveSmallIntegerField(
+        _("first period, in days"),
+        default=28,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "The first weeks of a family with its professional, when they get to know each other "
+            "and make the plan. Leave in this period lowers the score by the share it covers."
+        ),
+    )
+
+    FACTORS = ("expertise", "language", "preference", "education", "load", "continuity")
 
     class Meta:
         verbose_name = _("matching weights")
@@ -196,6 +204,12 @@ class MatchingWeights(models.Model):
 
     def __str__(self):
         return str(_("Matching weights"))
+
+    def clean(self):
+        if not any(getattr(self, name) for name in self.FACTORS):
+            raise ValidationError(
+                _("At least one weight must be above zero, or every professional would score the same.")
+            )
 
     @classmethod
     def current(cls):
@@ -242,13 +256,62 @@ class EducationFit(models.Model):
         return config_cache.cached(FIT_TABLE_KEY, load)
 
 
-WEIGHTS_KEY, FIT_TABLE_KEY = "matching-weights", "education-fit"
+class DuoFit(models.Model):
+    """For which products the panel suggests a duo (one HBO and one MBO professional): the
+    organisation's setting per product, and a team's own where it differs."""
+
+    team = models.ForeignKey(
+        "teams.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("team"), help_text=_("Empty: for every team without its own setting."),
+    )
+    product = models.CharField(_("product"), max_length=20, choices=Product.choices)
+    suggest = models.BooleanField(_("suggest a duo"), default=True)
+
+    # "Mbo'ers zijn doeners ... daarna komt de hbo'er met een interventie" (source 002): the
+    # heavy products, where both are needed, get a duo by default.
+    DEFAULTS = {
+        Product.INDIVIDUAL_MEDIUM: False,
+        Product.INDIVIDUAL_HEAVY: True,
+        Product.FAMILY_MEDIUM: False,
+        Product.FAMILY_HEAVY: True,
+    }
+
+    class Meta:
+        ordering = ["team", "product"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "product"], name="one_duo_fit_per_team_product"),
+            models.UniqueConstraint(
+                fields=["product"], condition=models.Q(team=None), name="one_duo_fit_per_product"
+            ),
+        ]
+        verbose_name = _("duo setting")
+        verbose_name_plural = _("duo settings")
+
+    @classmethod
+    def table(cls):
+        """{(team id or None, product): suggest}, the defaults overridden by what beheerder set."""
+
+        def load():
+            table = {(None, product): value for product, value in cls.DEFAULTS.items()}
+            table.update({(f.team_id, f.product): f.suggest for f in cls.objects.all()})
+            return table
+
+        return config_cache.cached(DUO_TABLE_KEY, load)
+
+    @classmethod
+    def suggested(cls, team_id, product):
+        table = cls.table()
+        return table.get((team_id, product), table.get((None, product), False))
+
+
+WEIGHTS_KEY, FIT_TABLE_KEY, DUO_TABLE_KEY = "matching-weights", "education-fit", "duo-fit"
 config_cache.clear_on_change(WEIGHTS_KEY, MatchingWeights)
 config_cache.clear_on_change(FIT_TABLE_KEY, EducationFit)
+config_cache.clear_on_change(DUO_TABLE_KEY, DuoFit)
 
 
 class MatchRole(models.TextChoices):
-    LEAD = "lead", _("Lead professional")
+    LEAD = "lead", _("Lead professional")  # nl: vaste professional (the one who keeps the regie)
     DUO = "duo", _("Duo partner")
 
 

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
@@ -15,7 +16,8 @@ from basisjeugdhulp.teams.models import Team
 from matching import assignment
 from matching.forms import AssignForm, ProfileForm, RematchForm, SuggestionFilter
 from matching.models import Absence, Professional
-from matching.suggestions import suggest_for
+from matching.scoring import Fit
+from matching.suggestions import panel_for
 
 
 def _registration_for(request, public_id):
@@ -48,18 +50,22 @@ def panel_context(request, registration):
         options.update({k: v for k, v in filters.cleaned_data.items() if k in initial})
         allow_full = filters.cleaned_data["allow_full"]
     trajectory = registration.trajectory
+    found = panel_for(
+        registration,
+        product=options["product"] or None,
+        language=options["language"],
+        background=options["background"],
+        allow_full=allow_full,
+    )
     return {
         "registration": registration,
         "trajectory": trajectory,
         "filters": filters,
+        "allow_full": allow_full,
         "chosen_product": options["product"] or registration.product,
-        "suggestions": suggest_for(
-            registration,
-            product=options["product"] or None,
-            language=options["language"],
-            background=options["background"],
-            allow_full=allow_full,
-        ),
+        "panel": found,
+        "suggestions": found.suggestions,
+        "fit_scale": [(Fit.LABELS[key], key) for key in (Fit.GOOD, Fit.FITS, Fit.MODERATE)],
         # The history is shown once there is more than the one lead: a duo, or a re-match.
         "history": trajectory.matches.select_related("professional__user") if registration.match_count > 1 else [],
     }
@@ -139,6 +145,9 @@ def assign(request, public_id):
             AccessEvent.record(request, Action.ASSIGN, registration)
     except assignment.LeadChanged:
         return _lead_changed(request, registration, form)
+    except ValidationError as refused:  # the domain's rules (assignment.py), should a form miss one
+        form.add_error(None, refused)
+        return _choose_page(request, registration, form)
     messages.success(
         request, _("%(name)s is now the lead professional of %(family)s.")
         % {"name": form.cleaned_data["lead"], "family": registration.family_label},
@@ -165,6 +174,9 @@ def rematch(request, public_id):
             AccessEvent.record(request, Action.REMATCH, registration)
     except assignment.LeadChanged:
         return _lead_changed(request, registration, form)
+    except ValidationError as refused:  # the domain's rules (assignment.py), should a form miss one
+        form.add_error(None, refused)
+        return _choose_page(request, registration, form)
     messages.success(
         request, _("%(name)s is now the lead professional of %(family)s.")
         % {"name": form.cleaned_data["lead"], "family": registration.family_label},

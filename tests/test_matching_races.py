@@ -5,6 +5,7 @@ holds two current leads."""
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -119,5 +120,5 @@ def test_the_database_refuses_a_second_current_lead(personas):
 def test_a_re_match_needs_a_reason_in_the_domain_too(personas):
     journey = factories.trajectory(personas.team)
     other = Professional.objects.filter(team=personas.team).exclude(pk=journey.lead_id).first()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         assignment.rematch(journey, other, personas.triagist, reason="")

@@ -86,7 +86,7 @@ def test_absent_inactive_and_full_professionals_are_not_suggested(triagist, pers
     Professional.objects.filter(user=personas.triagist).update(capacity=0)
     page = triagist.get(panel_url(case)).text
     assert suggested_names(page) == []
-    assert "Geen professional van het team is beschikbaar" in page
+    assert "Alle professionals van het team zitten vol." in page  # with the way to override
     # The triagist may override capacity, never absence or activity.
     page = triagist.get(panel_url(case), {"allow_full": "on"}).text
     assert suggested_names(page) == ["Alice"]
@@ -100,7 +100,7 @@ def test_assigning_makes_the_family_appear_on_the_professionals_start_page(clien
     trajectory = Trajectory.objects.get(registration=case)
     assert trajectory.lead == bob and trajectory.duo is None
     assert Match.objects.filter(trajectory=trajectory, professional=bob, ended_at=None).count() == 1
-    assert "Bob is nu hoofdbehandelaar van Gezin Bakker." in triagist.get(response["Location"]).text
+    assert "Bob is nu de vaste professional van Gezin Bakker." in triagist.get(response["Location"]).text
 
     client.force_login(personas.professional)
     start = client.get(reverse("trajectories:mine")).text
@@ -168,7 +168,7 @@ def test_rematch_needs_a_reason_and_keeps_the_history(triagist, personas, case):
     assert Trajectory.objects.get(registration=case).lead == bob
 
     response = rematch(triagist, case, lead=bob.pk, reason="geen_klik")
-    assert "Kies een andere professional dan de huidige hoofdbehandelaar." in response.text
+    assert "Kies een andere professional dan de huidige vaste professional." in response.text
 
     assert rematch(triagist, case, lead=alice.pk, reason="geen_klik").status_code == 302
     trajectory = Trajectory.objects.get(registration=case)
@@ -306,7 +306,7 @@ def test_a_weight_out_of_range_is_refused_and_a_valid_one_changes_the_ranking(cl
     weights = MatchingWeights.current()
     client.force_login(personas.administrator)
     url = reverse("admin:matching_matchingweights_change", args=[weights.pk])
-    values = {f: getattr(weights, f) for f in ("expertise", "language", "preference", "education", "load", "continuity")}
+    values = {f: getattr(weights, f) for f in ("expertise", "language", "preference", "education", "load", "continuity", "leave", "leave_horizon_days")}
     response = client.post(url, {**values, "education": "11"})
     assert response.status_code == 200
     assert "Zorg ervoor dat deze waarde hoogstens 10 is." in response.text
@@ -339,4 +339,4 @@ def test_the_choose_page_offers_every_available_professional_of_the_team(triagis
     assign(triagist, case, lead=personas.professional.professional.pk)
     page = triagist.get(reverse("matching:choose", args=[case.public_id])).text
     assert 'name="reason"' in page and 'name="duo"' not in page
-    assert "Bob is nu de hoofdbehandelaar." in page
+    assert "Bob is nu de vaste professional." in page

@@ -16,7 +16,6 @@ from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake import retention
 from basisjeugdhulp.intake.models import Registration, SecondCheck
 
-
 SYSTEM_USER = "systeem-bewaartermijn"
 
 

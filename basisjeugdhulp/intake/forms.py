@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp.intake.family_keys import normalise_house_number, normalise_postcode
+from basisjeugdhulp.intake.languages import LanguageField
 from basisjeugdhulp.intake.models import QuestionCategory, Registration
 from basisjeugdhulp.intake.routes import ContactMode, Product, Route
 
@@ -42,6 +43,7 @@ class RegistrationForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one category.")},
     )
+    preferred_language = LanguageField(label=_("Language"), required=False)
     has_preference = forms.BooleanField(
         label=_("The family asks for a particular professional"),
         required=False,

@@ -1,4 +1,5 @@
 import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -199,6 +200,13 @@ class Registration(models.Model):
     @property
     def is_returning(self):
         return self.former_trajectory_id is not None
+
+    @property
+    def preferred_language_label(self):
+        """The family's language by its name (a code of intake/languages.py), or as typed."""
+        from basisjeugdhulp.intake.languages import label
+
+        return label(self.preferred_language)
 
     @property
     def has_preference(self):

@@ -128,7 +128,7 @@ def test_the_whole_chain_counted_per_step(browser, live_server, personas, screen
 
     walk.begin("match")
     walk.tap(page.get_by_role("button", name="Kies Bob"))
-    expect(page.locator(".messages")).to_contain_text("Bob is nu hoofdbehandelaar")
+    expect(page.locator(".messages")).to_contain_text("Bob is nu de vaste professional")
     walk.end()
     walk.tap(page.get_by_role("button", name="Afmelden"))
 

@@ -55,7 +55,7 @@ def test_the_triagist_matches_a_family_and_the_professional_sees_it(
     )
 
     panel.get_by_role("button", name="Kies Bob").click()
-    expect(page.locator(".messages")).to_contain_text("Bob is nu hoofdbehandelaar van Gezin El Idrissi.")
+    expect(page.locator(".messages")).to_contain_text("Bob is nu de vaste professional van Gezin El Idrissi.")
     expect(page.locator(".current-match")).to_contain_text("Bob")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "tablet-matching-assigned")
