@@ -1,3 +1,15 @@
+"""Professionals, their leave, the matching settings, and the history of who helped a family.
+
+The apps depend in one direction, drawn here and kept by tests/test_matching_structure.py:
+
+    teams  <--  matching  <--  trajectories
+    (Team)      (Professional, Absence, Match,      (Trajectory: its lead and duo are
+                 membership.py: a user's teams)       matching.Professional)
+
+matching names the trajectory only as a string ("trajectories.Trajectory") and reaches a
+professional's families through the reverse relations; it never imports trajectories.
+"""
+
 import uuid
 
 from django.conf import settings

@@ -1,7 +1,7 @@
 """Signing in with a username and password is Django's ModelBackend; loading the signed-in user
 on every later request is done here, together with what every request asks next: the user's
 roles (their groups), whether one of those roles needs a second factor, and where the user
-works (teams/membership.py: which families they may see).
+works (matching/membership.py: which families they may see).
 
 One plain query instead of four ORM queries (user, groups, second-factor rule, teams): ~0.4 ms
 instead of ~1.7 ms on every page (bench/throughput.py measures the pages), and the pages' own

@@ -69,7 +69,7 @@ def local_today():
 class RegistrationQuerySet(CountedQuerySet):
     def visible_to(self, user):
         """The aanmeldingen of the teams the user works in; none for anyone outside a team."""
-        from basisjeugdhulp.teams.membership import team_ids_of
+        from matching.membership import team_ids_of
 
         return self.filter(team_id__in=team_ids_of(user), destroyed_at=None)
 

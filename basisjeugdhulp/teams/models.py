@@ -1,3 +1,6 @@
+"""The WIJ-teams. The bottom of teams <-- matching <-- trajectories (matching/models.py):
+teams imports neither; who works in a team is matching's (Professional, matching/membership.py)."""
+
 import uuid
 
 from django.db import models

@@ -1,3 +1,6 @@
+"""A family's trajectory. The top of teams <-- matching <-- trajectories (matching/models.py):
+trajectories may import matching and teams; neither imports trajectories."""
+
 import uuid
 
 from django.db import models
@@ -38,7 +41,7 @@ class TrajectoryQuerySet(CountedQuerySet):
         """The trajectories whose file the user may open: their own families (lead or duo),
         and for a triagist every trajectory of their teams. Plan photos follow the same rule."""
         from basisjeugdhulp.accounts.roles import Role, roles_of
-        from basisjeugdhulp.teams.membership import team_ids_of
+        from matching.membership import team_ids_of
 
         mine = models.Q(lead__user=user) | models.Q(duo__user=user)
         if Role.TRIAGIST in roles_of(user):

@@ -20,7 +20,7 @@ from basisjeugdhulp.paging import TOTAL, CountedPaginator, with_total
 from basisjeugdhulp.plans.forms import PlanPhotoForm
 from basisjeugdhulp.plans.models import PlanPhoto
 from basisjeugdhulp.rows import DateWords, labels, url_maker
-from basisjeugdhulp.teams.membership import memberships_of
+from matching.membership import memberships_of
 from basisjeugdhulp.trajectories.forms import CloseForm
 from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Professional

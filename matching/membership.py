@@ -10,6 +10,7 @@ any other user (a command, a test) they are asked here, once.
 from django.db import DEFAULT_DB_ALIAS
 
 from basisjeugdhulp.teams.models import Team
+from matching.models import Professional
 
 # Professional fields read with the user; any other field loads when it is asked for.
 FIELDS = ("id", "user_id", "team_id", "education", "active")
@@ -18,8 +19,6 @@ FIELDS = ("id", "user_id", "team_id", "education", "active")
 def remember(user, rows):
     """Keep the user's memberships on the user object for the rest of the request. `rows` are
     (professional id, team id, education, team name) of the active memberships."""
-    from matching.models import Professional
-
     memberships = []
     for professional_id, team_id, education, team_name in sorted(set(rows), key=lambda row: (row[3], row[0])):
         professional = Professional.from_db(
@@ -36,8 +35,6 @@ def memberships_of(user):
     """The user's active professional memberships (each with .team), by team name."""
     memberships = getattr(user, "_register_memberships", None)
     if memberships is None:
-        from matching.models import Professional
-
         rows = Professional.objects.filter(user=user, active=True).values_list(
             "pk", "team_id", "education", "team__name"
         )
