@@ -137,7 +137,23 @@ def test_a_preference_is_only_stored_when_the_family_asks(triagist):
     assert Registration.objects.get().preferred_language == ""
     Registration.objects.all().delete()
     post_new(triagist, has_preference="on", preferred_language="Arabisch")
-    assert Registration.objects.get().preferred_language == "Arabisch"
+    assert Registration.objects.get().preferred_language == "ar"  # the list's code (intake/languages.py)
+
+
+def test_the_family_language_is_kept_as_the_list_knows_it_or_as_typed(triagist):
+    post_new(triagist, has_preference="on", preferred_language="Tigrinya (Eritrea)")
+    case = Registration.objects.get()
+    assert case.preferred_language == "ti"
+    assert "taal: Tigrinya." in triagist.get(reverse("intake:registration", args=[case.public_id])).text
+    Registration.objects.all().delete()
+    post_new(triagist, has_preference="on", preferred_language="Wolof")  # "anders": as typed
+    assert Registration.objects.get().preferred_language == "Wolof"
+
+
+def test_the_language_box_offers_the_list_with_common_spellings(triagist):
+    page = triagist.get(reverse("intake:new")).text
+    assert 'list="id_preferred_language-languages"' in page
+    assert '<option value="Tigrinja">Tigrinya</option>' in page
 
 
 def test_a_ticked_preference_needs_content(triagist):

@@ -4,13 +4,16 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from basisjeugdhulp.accounts.roles import Role
+from basisjeugdhulp.intake import languages
 from basisjeugdhulp.intake.routes import Category
 from basisjeugdhulp.trajectories.models import Trajectory
-from matching.models import Absence, Match, MatchingWeights, Professional
+from matching import assignment
+from matching.models import Absence, DuoFit, Match, MatchingWeights, Professional
 from tests import factories
 from tests.conftest import make_user
 
@@ -340,3 +343,137 @@ def test_the_choose_page_offers_every_available_professional_of_the_team(triagis
     page = triagist.get(reverse("matching:choose", args=[case.public_id])).text
     assert 'name="reason"' in page and 'name="duo"' not in page
     assert "Bob is nu de vaste professional." in page
+
+
+# Issue 23: what a team leader reads in the panel.
+
+
+def returning(personas, case, lead):
+    """Make `case` a returning family whose former trajectory `lead` led."""
+    former = factories.trajectory(personas.team, lead=lead, state="closed", family_label="Gezin Bakker (2025)")
+    case.former_trajectory = former
+    case.save()
+
+
+def test_the_professional_who_knew_the_family_is_on_top_even_on_leave_with_why(triagist, personas, case):
+    bob = personas.professional.professional
+    returning(personas, case, bob)
+    page = triagist.get(panel_url(case)).text
+    assert suggested_names(page)[0] == "Bob"
+    assert re.search(r'suggestion-name">Bob</span>.*?<ul class="reasons"[^>]*><li>kende het gezin al</li>', page, re.S)
+    back = timezone.localdate() + timedelta(days=20)
+    Absence.objects.create(professional=bob, starts_on=timezone.localdate() - timedelta(days=2), ends_on=back)
+    page = triagist.get(panel_url(case)).text
+    assert suggested_names(page)[0] == "Bob"  # still on top
+    assert f"Met verlof tot en met {back.day} " in page
+    assert "nu niet te kiezen" in page
+    assert 'value="%d"' % bob.pk not in page  # no button to choose him
+    Absence.objects.all().delete()
+    Professional.objects.filter(pk=bob.pk).update(capacity=2)
+    factories.trajectory(personas.team, lead=bob)
+    factories.trajectory(personas.team, lead=bob)
+    page = triagist.get(panel_url(case)).text
+    assert suggested_names(page)[0] == "Bob" and "Caseload vol (2 van 2)." in page
+
+
+def test_leave_ahead_is_a_warning_in_words_and_ranks_lower(triagist, personas, case):
+    alice, carol = personas.triagist.professional, personas.second_reader.professional
+    before = suggested_names(triagist.get(panel_url(case)).text)
+    assert before[:2] == ["Alice", "Carol"]  # equal: by name
+    start = case.contact_due + timedelta(days=3)
+    Absence.objects.create(professional=alice, starts_on=start, ends_on=start + timedelta(days=13))
+    page = triagist.get(panel_url(case)).text
+    assert suggested_names(page)[:2] == ["Carol", "Alice"]
+    assert f"met verlof vanaf {start.day} " in page
+    # Leave on the contact deadline: not suggested at all.
+    Absence.objects.create(professional=carol, starts_on=case.contact_due, ends_on=case.contact_due)
+    assert "Carol" not in suggested_names(triagist.get(panel_url(case)).text)
+
+
+def test_the_panel_explains_the_fit_in_words_without_a_bare_score(triagist, personas, case):
+    page = triagist.get(panel_url(case)).text
+    assert "score" not in page.lower()
+    assert re.search(r"<meter [^>]*value=\"\d+\"[^>]*></meter> past (goed|matig)?", page)
+    assert "Wat betekent 'past goed'?" in page and "60 procent of meer van het best mogelijke" in page
+
+
+def test_the_family_language_in_any_spelling_and_an_interpreter_when_nobody_speaks_it(triagist, personas, case):
+    case.preferred_language = languages.normalise("Tigrinja")
+    case.save()
+    page = triagist.get(panel_url(case)).text
+    assert "Niemand in het team spreekt Tigrinya. Regel een tolk" in page
+    Professional.objects.filter(user=personas.professional).update(languages=["ti"])
+    page = triagist.get(panel_url(case), {"product": "ib_middel", "language": "ti"}).text
+    assert "Regel een tolk" not in page
+    assert suggested_names(page)[0] == "Bob" and "spreekt Tigrinya" in page
+    # Tried out in the panel with another spelling: the same language.
+    page = triagist.get(panel_url(case), {"product": "ib_middel", "language": "Tigrinya (Eritrea)"}).text
+    assert "spreekt Tigrinya" in page and "Regel een tolk" not in page
+
+
+def test_a_language_code_not_on_the_list_is_refused_in_the_profile(client, personas):
+    client.force_login(personas.professional)
+    response = client.post(reverse("matching:profile"), {"languages": ["ti", "xx"], "expertise": [], "affinity": ""})
+    assert response.status_code == 200 and "xx staat niet in de lijst met talen." in response.text
+    assert Professional.objects.get(user=personas.professional).languages == []
+
+
+def test_every_professional_absent_gets_its_own_message(triagist, personas, case):
+    today = timezone.localdate()
+    for user in (personas.triagist, personas.professional, personas.second_reader):
+        Absence.objects.create(professional=user.professional, starts_on=today, ends_on=today + timedelta(days=30))
+    page = triagist.get(panel_url(case)).text
+    assert suggested_names(page) == []
+    assert "Alle professionals van het team zijn nu met verlof of op de contactdatum." in page
+    assert "zitten vol" not in page
+
+
+def test_a_duo_is_suggested_for_a_heavy_product_and_chosen_in_one_action(triagist, personas, case):
+    alice, bob = personas.triagist.professional, personas.professional.professional
+    page = triagist.get(panel_url(case)).text  # gezinsbegeleiding zwaar: a duo by default
+    assert "Duo's" in page
+    assert "Alice (HBO) met Bob (MBO)" in page
+    assert "HBO en MBO samen, zoals het team dit product doet" in page
+    assert "Duo's" not in triagist.get(panel_url(case), {"product": "ib_middel"}).text
+    response = assign(triagist, case, lead=alice.pk, duo=bob.pk, product="gb_zwaar")
+    assert response.status_code == 302
+    trajectory = Trajectory.objects.get(registration=case)
+    assert (trajectory.lead, trajectory.duo) == (alice, bob)
+
+
+def test_a_team_can_have_its_own_duo_setting(triagist, personas, case):
+    DuoFit.objects.create(team=personas.team, product="ib_middel", suggest=True)
+    assert "Duo's" in triagist.get(panel_url(case), {"product": "ib_middel"}).text
+    DuoFit.objects.create(team=personas.team, product="gb_zwaar", suggest=False)
+    assert "Duo's" not in triagist.get(panel_url(case)).text
+
+
+def test_the_domain_refuses_a_bad_re_match_or_duo_and_saves_nothing(personas, case):
+    alice, bob, carol = (u.professional for u in (personas.triagist, personas.professional, personas.second_reader))
+    trajectory = case.trajectory
+    for duo in (alice, carol):  # the same person; the same level
+        with pytest.raises(ValidationError):
+            assignment.assign(trajectory, alice, personas.triagist, duo=duo)
+    assert not Match.objects.exists() and Trajectory.objects.get(pk=trajectory.pk).lead is None
+    assignment.assign(trajectory, alice, personas.triagist, duo=bob)
+    for reason, note in (("", ""), ("  ", ""), ("onzin", ""), ("anders", " ")):
+        with pytest.raises(ValidationError):
+            assignment.rematch(trajectory, carol, personas.triagist, reason=reason, note=note)
+    with pytest.raises(ValidationError):
+        assignment.rematch(trajectory, alice, personas.triagist, reason="geen_klik")  # the lead already
+    assert Match.objects.rematches().count() == 0
+    assignment.rematch(trajectory, carol, personas.triagist, reason="geen_klik")
+    assert Match.objects.rematches().count() == 1
+    assert Trajectory.objects.get(pk=trajectory.pk).lead == carol
+
+
+def test_weights_all_zero_are_refused(client, personas):
+    weights = MatchingWeights.current()
+    client.force_login(personas.administrator)
+    url = reverse("admin:matching_matchingweights_change", args=[weights.pk])
+    values = dict.fromkeys(MatchingWeights.FACTORS, "0") | {"leave": "4", "leave_horizon_days": "28"}
+    response = client.post(url, values)
+    assert response.status_code == 200
+    assert "Zet ten minste één gewicht boven nul" in response.text
+    weights.refresh_from_db()
+    assert weights.expertise == 3

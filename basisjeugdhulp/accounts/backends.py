@@ -17,8 +17,8 @@ from django.contrib.auth.models import Group
 
 from basisjeugdhulp.accounts.models import SecondFactorRule
 from basisjeugdhulp.accounts.roles import Role, remember_roles
-from basisjeugdhulp.teams import membership
 from basisjeugdhulp.teams.models import Team
+from matching import membership
 from matching.models import Professional
 
 
