@@ -70,3 +70,42 @@ def test_the_triagist_matches_a_family_and_the_professional_sees_it(
     assert bob.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     phone.close()
     assert csp_violations == [], "\n".join(csp_violations)
+
+
+def test_the_panel_explains_itself_at_tablet_size(page, live_server, personas, screenshot, csp_violations):
+    """A returning family whose former professional is on leave, a language nobody in the team
+    speaks, a colleague with leave ahead, and a heavy product: everything the panel says."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from matching.models import Absence
+
+    today = timezone.localdate()
+    alice, bob, carol = (u.professional for u in (personas.triagist, personas.professional, personas.second_reader))
+    former = factories.trajectory(personas.team, lead=carol, state="closed", family_label="Gezin Tesfaye (2025)")
+    case = factories.registration(
+        personas.team, "awaiting_contact", family_label="Gezin Tesfaye", product="gb_zwaar",
+        preferred_language="ti",
+    )
+    case.former_trajectory = former  # a returning family (recognised by its keys in real life)
+    case.save()
+    Absence.objects.create(professional=carol, starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=40))
+    Absence.objects.create(professional=alice, starts_on=case.contact_due + timedelta(days=2), ends_on=case.contact_due + timedelta(days=12))
+    Professional.objects.filter(pk=bob.pk).update(expertise=[Category.PARENTING])
+
+    log_in(page, live_server, personas.triagist.username)
+    page.goto(live_server.url + reverse("matching:panel", args=[case.public_id]))
+    panel = page.locator("#matching-panel")
+    first = panel.locator(".suggestion").first
+    expect(first.locator(".suggestion-name")).to_have_text("Carol")
+    expect(first).to_contain_text("Met verlof tot en met")
+    expect(first.get_by_role("button")).to_have_count(0)
+    expect(panel.locator(".notice-interpreter")).to_contain_text("Niemand in het team spreekt Tigrinya")
+    expect(panel.locator(".warnings").first).to_contain_text("met verlof vanaf")
+    expect(panel.locator(".pair").first).to_contain_text("Alice (HBO) met Bob (MBO)")
+    panel.locator(".fit-scale summary").click()
+    expect(panel.locator(".fit-scale")).to_contain_text("60 procent of meer")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "tablet-matching-panel-explained")
+    assert csp_violations == [], "\n".join(csp_violations)
