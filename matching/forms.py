@@ -7,6 +7,7 @@ from basisjeugdhulp.accounts import duties
 from basisjeugdhulp.intake.languages import LanguageField
 from basisjeugdhulp.intake.routes import Product
 from matching.models import LANGUAGE_CHOICES, Expertise, Professional, RematchReason
+from matching.suggestions import open_contact_due
 
 
 class SuggestionFilter(forms.Form):
@@ -36,7 +37,7 @@ class AssignForm(forms.Form):
         empty_label=_("— choose a professional —"),
         error_messages={
             "required": _("Choose a professional."),
-            "invalid_choice": _("This professional cannot take this family (inactive, absent or another team)."),
+            "invalid_choice": _("This professional cannot take this family (inactive, absent, on leave on the contact deadline or another team)."),
         },
     )
     duo = ProfessionalChoiceField(
@@ -45,7 +46,7 @@ class AssignForm(forms.Form):
         empty_label=_("— no duo partner —"),
         required=False,
         error_messages={
-            "invalid_choice": _("This professional cannot take this family (inactive, absent or another team)."),
+            "invalid_choice": _("This professional cannot take this family (inactive, absent, on leave on the contact deadline or another team)."),
         },
     )
     override_reason = forms.CharField(
@@ -62,6 +63,7 @@ class AssignForm(forms.Form):
             .filter(team=registration.team)
             .with_load(timezone.localdate())
             .filter(absent=False)
+            .not_on_leave_on(open_contact_due(registration, timezone.localdate()))
             .select_related("user")
         )
         self.fields["lead"].queryset = available

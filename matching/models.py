@@ -91,6 +91,15 @@ class ProfessionalQuerySet(models.QuerySet):
         )
 
 
+    def not_on_leave_on(self, day):
+        """Without leave on `day` (the family's first-contact deadline: a hard rule of matching)."""
+        if day is None:
+            return self
+        return self.exclude(
+            models.Exists(Absence.objects.filter(professional=models.OuterRef("pk"), starts_on__lte=day, ends_on__gte=day))
+        )
+
+
 class Professional(models.Model):
     """A member of staff of a WIJ-team: the person a family is matched with."""
 

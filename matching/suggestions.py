@@ -21,6 +21,7 @@ from matching.models import (
 def family_for(registration, *, product=None, language=None, background=None, today=None):
     """The scoring's view of a family; product and preference can be tried out by the triagist."""
     former = registration.former_trajectory
+    today = today or timezone.localdate()
     language = languages.normalise(registration.preferred_language if language is None else language)
     return scoring.Family(
         team_id=registration.team_id,
@@ -31,9 +32,16 @@ def family_for(registration, *, product=None, language=None, background=None, to
         language_label=languages.label(language),
         background=registration.preferred_background if background is None else background,
         former_professional_id=former.lead_id if former else None,
-        today=today or timezone.localdate(),
-        contact_due=registration.contact_due,
+        today=today,
+        contact_due=open_contact_due(registration, today),
     )
+
+
+def open_contact_due(registration, today):
+    """The first-contact deadline while it is still ahead: leave on it rules a professional out.
+    Once the family has been contacted (a re-match) the deadline no longer matters."""
+    due = registration.contact_due
+    return due if due and registration.contacted_on is None and due >= today else None
 
 
 def candidates_for(team_id, today=None, horizon_days=28, also=None):

@@ -124,7 +124,7 @@ def test_a_duo_is_one_hbo_and_one_mbo_professional(triagist, personas, case):
     assert set(Trajectory.objects.of_professional(personas.professional)) == {trajectory}
 
 
-@pytest.mark.parametrize("how", ["inactive", "absent", "other team", "unknown"])
+@pytest.mark.parametrize("how", ["inactive", "absent", "on leave on the contact deadline", "other team", "unknown"])
 def test_a_forged_post_for_a_professional_who_cannot_take_the_family_changes_nothing(triagist, personas, case, how):
     today = timezone.localdate()
     target = personas.professional.professional
@@ -132,12 +132,14 @@ def test_a_forged_post_for_a_professional_who_cannot_take_the_family_changes_not
         Professional.objects.filter(pk=target.pk).update(active=False)
     elif how == "absent":
         Absence.objects.create(professional=target, starts_on=today - timedelta(days=1), ends_on=today)
+    elif how == "on leave on the contact deadline":
+        Absence.objects.create(professional=target, starts_on=case.contact_due, ends_on=case.contact_due)
     elif how == "other team":
         target = personas.outsider.professional
     pk = 999_999 if how == "unknown" else target.pk
     response = assign(triagist, case, lead=pk)
     assert response.status_code == 200
-    assert "Deze professional kan dit gezin niet nemen (niet actief, afwezig of ander team)." in response.text
+    assert "Deze professional kan dit gezin niet nemen (niet actief, afwezig, met verlof op de contactdatum of ander team)." in response.text
     assert Trajectory.objects.get(registration=case).lead is None
     assert not Match.objects.exists()
 
