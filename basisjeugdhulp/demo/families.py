@@ -16,7 +16,7 @@ from matching import assignment
 NAMESPACE = uuid.UUID("0f6f1f0e-5b4e-4c1d-9a57-2d1c4b0a7e11")
 
 # Families who asked for a particular professional themselves.
-PREFERENCES = {"Gezin El Amrani": {"preferred_language": "Arabisch"}}
+PREFERENCES = {"Gezin El Amrani": {"preferred_language": "ar"}}  # a code of intake/languages.py
 
 # (label, state, channel, categories, children, postcode, product)
 FAMILIES = (
