@@ -286,21 +286,56 @@ def _order(suggestion):
     return (-suggestion.score, suggestion.candidate.load, suggestion.candidate.name, suggestion.candidate.id)
 
 
-def ranked(family, candidates, weights, fit_table, *, allow_full=False, product_label=""):
-    """Every eligible candidate, best first."""
-    best = best_possible(family, weights)
-    suggestions = [
-        _suggestion(candidate, family, weights, fit_table, product_label, best)
+def value(candidate, family, weights, fit_table):
+    """The score alone, without words: what ranking a whole team needs. The same sum as
+    score() (tests/test_matching_scoring.py checks they agree); words only for the shown few."""
+    total = 0.0
+    if family.former_professional_id == candidate.id:
+        total += weights.continuity
+    if family.categories:
+        total += weights.expertise * len(family.categories & candidate.expertise) / len(family.categories)
+    if family.language and speaks(candidate, family.language):
+        total += weights.language
+    wanted = family.background.strip().casefold()
+    if wanted and candidate.affinity and wanted in candidate.affinity.casefold():
+        total += weights.preference
+    if fit_table.get((family.product, candidate.education)):
+        total += weights.education
+    if candidate.capacity:
+        total += weights.load * max(candidate.capacity - candidate.load, 0) / candidate.capacity
+    if candidate.leaves:
+        total -= weights.leave * leave_share(candidate, family.today or date.today(), weights.leave_horizon_days)[0]
+    return round(total, 3)
+
+
+def ranking(family, candidates, weights, fit_table, *, allow_full=False):
+    """Every eligible candidate with its score, best first: [(score, candidate)]."""
+    found = [
+        (value(candidate, family, weights, fit_table), candidate)
         for candidate in candidates
         if eligible(candidate, family, allow_full=allow_full)
     ]
-    suggestions.sort(key=_order)
-    return suggestions
+    found.sort(key=lambda pair: (-pair[0], pair[1].load, pair[1].name, pair[1].id))
+    return found
 
 
-def suggest(family, candidates, weights, fit_table, *, limit=5, allow_full=False, product_label=""):
-    """The top `limit` eligible candidates, best first."""
-    return ranked(family, candidates, weights, fit_table, allow_full=allow_full, product_label=product_label)[:limit]
+def ranked(family, candidates, weights, fit_table, *, allow_full=False, product_label=""):
+    """Every eligible candidate, best first, each with its reasons."""
+    best = best_possible(family, weights)
+    return [
+        _suggestion(candidate, family, weights, fit_table, product_label, best)
+        for _score, candidate in ranking(family, candidates, weights, fit_table, allow_full=allow_full)
+    ]
+
+
+def suggest(family, candidates, weights, fit_table, *, limit=5, allow_full=False, product_label="", order=None):
+    """The top `limit` eligible candidates, best first, with their reasons (words only for
+    these). `order`: a ranking() already made for this family."""
+    order = ranking(family, candidates, weights, fit_table, allow_full=allow_full) if order is None else order
+    best = best_possible(family, weights)
+    return [
+        _suggestion(candidate, family, weights, fit_table, product_label, best) for _score, candidate in order[:limit]
+    ]
 
 
 def former_professional(family, candidates, weights, fit_table, *, allow_full=False, product_label=""):
@@ -347,21 +382,26 @@ def nobody_speaks(family, candidates):
 PAIR_POOL = 8  # the best of each education level that pairs are made from
 
 
-def suggest_pairs(family, candidates, weights, fit_table, *, limit=3, allow_full=False, product_label=""):
+def suggest_pairs(family, candidates, weights, fit_table, *, limit=3, allow_full=False, product_label="", order=None):
     """The best duos: a lead and a partner of the other education level, both within the hard
     rules. Pairs are made from the best PAIR_POOL of each level (at most 64 pairs, whatever the
     team's size). The lead is the one whose level fits the product (else the higher score); the
-    pair's score is the sum, plus what the partner brings that the lead lacks in expertise."""
-    every = ranked(family, candidates, weights, fit_table, allow_full=allow_full, product_label=product_label)
-    by_level = {}
-    for suggestion in every:
-        pool = by_level.setdefault(suggestion.candidate.education, [])
+    pair's score is the sum, plus what the partner brings that the lead lacks in expertise.
+    `order`: a ranking() already made for this family."""
+    order = ranking(family, candidates, weights, fit_table, allow_full=allow_full) if order is None else order
+    pools = {}
+    for _score, candidate in order:
+        pool = pools.setdefault(candidate.education, [])
         if len(pool) < PAIR_POOL:
-            pool.append(suggestion)
-    levels = sorted(by_level)
+            pool.append(candidate)
+    levels = sorted(pools)
     if len(levels) < 2:
         return []
     best = best_possible(family, weights)
+    by_level = {
+        level: [_suggestion(c, family, weights, fit_table, product_label, best) for c in pools[level]]
+        for level in levels
+    }
     pairs = []
     for first in by_level[levels[0]]:
         for second in by_level[levels[1]]:

@@ -136,10 +136,12 @@ def panel_for(registration, *, product=None, language=None, background=None, all
     options = {"allow_full": allow_full, "product_label": dict(Product.choices).get(family.product, "")}
     fit_table = EducationFit.table()
     former = scoring.former_professional(family, candidates, weights, fit_table, **options)
-    suggestions = [
-        s for s in scoring.ranked(family, candidates, weights, fit_table, **options)
-        if former is None or s.candidate.id != former.candidate.id
-    ][: limit - 1 if former else limit]
+    # One ranking of the whole team (numbers only); words for the shown few.
+    order = scoring.ranking(family, candidates, weights, fit_table, allow_full=allow_full)
+    others = order if former is None else [entry for entry in order if entry[1].id != former.candidate.id]
+    suggestions = scoring.suggest(
+        family, candidates, weights, fit_table, limit=limit - 1 if former else limit, order=others, **options
+    )
     duo = DuoFit.suggested(registration.team_id, family.product)
     return Panel(
         family=family,
@@ -149,7 +151,7 @@ def panel_for(registration, *, product=None, language=None, background=None, all
         empty="" if suggestions or (former and not former.blocked) else scoring.why_empty(family, candidates),
         interpreter=scoring.nobody_speaks(family, candidates),
         duo=duo,
-        pairs=scoring.suggest_pairs(family, candidates, weights, fit_table, **options) if duo else [],
+        pairs=scoring.suggest_pairs(family, candidates, weights, fit_table, order=order, **options) if duo else [],
     )
 
 

@@ -19,7 +19,9 @@ from matching.scoring import (
     former_professional,
     nobody_speaks,
     suggest,
+    score,
     suggest_pairs,
+    value,
     why_empty,
 )
 
@@ -280,3 +282,19 @@ def test_no_pair_breaks_a_hard_rule_or_pairs_one_level(family, people, weights, 
         assert pair.lead.candidate.education != pair.partner.candidate.education
         assert eligible(pair.lead.candidate, family, allow_full=allow_full)
         assert eligible(pair.partner.candidate, family, allow_full=allow_full)
+
+
+leaves = st.lists(
+    st.tuples(st.integers(-5, 40), st.integers(0, 20)).map(
+        lambda t: (TODAY + timedelta(days=t[0]), TODAY + timedelta(days=t[0] + t[1]))
+    ),
+    max_size=2,
+).map(lambda found: tuple(sorted(found)))
+
+
+@given(families, st.lists(candidates, max_size=10, unique_by=lambda c: c.id), leaves, weights)
+def test_the_fast_ranking_score_is_the_explained_score(family, people, planned, weights):
+    family = replace(family, today=TODAY)
+    for person in people:
+        person = replace(person, leaves=planned)
+        assert value(person, family, weights, FIT) == score(person, family, weights, FIT)[0]
