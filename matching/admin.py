@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 
 from basisjeugdhulp.accounts import duties
 from matching.forms import ProfessionalAdminForm
-from matching.models import Absence, EducationFit, MatchingWeights, Professional
+from matching.models import Absence, DuoFit, EducationFit, MatchingWeights, Professional
 
 
 class AbsenceInline(admin.TabularInline):
@@ -41,7 +41,9 @@ class ProfessionalAdmin(admin.ModelAdmin):
 
 @admin.register(MatchingWeights)
 class MatchingWeightsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "expertise", "language", "preference", "education", "load", "continuity"]
+    list_display = [
+        "__str__", "expertise", "language", "preference", "education", "load", "continuity", "leave", "leave_horizon_days",
+    ]
 
     def has_add_permission(self, request):
         return not MatchingWeights.objects.exists()  # one row: the weights in force
@@ -54,3 +56,12 @@ class MatchingWeightsAdmin(admin.ModelAdmin):
 class EducationFitAdmin(admin.ModelAdmin):
     list_display = ["product", "education", "fits"]
     list_editable = ["fits"]
+
+
+@admin.register(DuoFit)
+class DuoFitAdmin(admin.ModelAdmin):
+    """Per product (and per team where it differs): does the panel suggest duos?"""
+
+    list_display = ["product", "team", "suggest"]
+    list_editable = ["suggest"]
+    list_filter = ["team", "product"]

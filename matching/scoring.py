@@ -183,8 +183,15 @@ def blocked_by(candidate, family, *, allow_full=False):
 
 
 def eligible(candidate, family, *, allow_full=False):
-    """The hard rules."""
-    return not blocked_by(candidate, family, allow_full=allow_full)
+    """The hard rules (the same as blocked_by, without the words: it runs for the whole team)."""
+    if not candidate.active or candidate.absent or candidate.team_id != family.team_id:
+        return False
+    if candidate.leaves:
+        if _leave_on(candidate, family.today or date.today()):
+            return False
+        if family.contact_due and _leave_on(candidate, family.contact_due):
+            return False
+    return allow_full or candidate.load < candidate.capacity
 
 
 def speaks(candidate, language):

@@ -298,3 +298,11 @@ def test_the_fast_ranking_score_is_the_explained_score(family, people, planned, 
     for person in people:
         person = replace(person, leaves=planned)
         assert value(person, family, weights, FIT) == score(person, family, weights, FIT)[0]
+
+
+@given(families, st.lists(candidates, max_size=10, unique_by=lambda c: c.id), leaves, st.booleans())
+def test_eligible_is_not_blocked(family, people, planned, allow_full):
+    family = replace(family, today=TODAY, contact_due=TODAY + timedelta(days=7))
+    for person in people:
+        person = replace(person, leaves=planned)
+        assert eligible(person, family, allow_full=allow_full) == (not blocked_by(person, family, allow_full=allow_full))

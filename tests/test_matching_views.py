@@ -479,3 +479,19 @@ def test_weights_all_zero_are_refused(client, personas):
     assert "Zet ten minste één gewicht boven nul" in response.text
     weights.refresh_from_db()
     assert weights.expertise == 3
+
+
+def test_the_beheerder_sets_a_teams_duo_setting_in_the_admin(client, personas, case):
+    client.force_login(personas.administrator)
+    response = client.post(
+        reverse("admin:matching_duofit_add"), {"team": personas.team.pk, "product": "ib_middel", "suggest": "on"}
+    )
+    assert response.status_code == 302
+    client.force_login(personas.triagist)
+    assert "Duo's" in client.get(panel_url(case), {"product": "ib_middel"}).text
+    client.force_login(personas.administrator)
+    # A second setting for the same team and product is refused with a message.
+    response = client.post(
+        reverse("admin:matching_duofit_add"), {"team": personas.team.pk, "product": "ib_middel", "suggest": ""}
+    )
+    assert response.status_code == 200 and DuoFit.objects.filter(team=personas.team).count() == 1

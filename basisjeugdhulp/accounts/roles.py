@@ -47,6 +47,7 @@ PERMISSIONS = {
             ("matching", "absence"),
             ("matching", "matchingweights"),
             ("matching", "educationfit"),
+            ("matching", "duofit"),
             ("reporting", "lumpsum"),
             ("reporting", "apiclient"),
             ("axes", "accessattempt"),  # unlock a locked account
