@@ -37,7 +37,7 @@ def _lock(trajectory, expected_lead):
 
 
 @transaction.atomic
-def assign(trajectory, lead, by, *, duo=None, override_reason="", expected_lead=UNCHECKED):
+def assign(trajectory, lead, by, *, duo=None, override_reason="", expected_lead=UNCHECKED, interpreter_needed=False):
     """Make `lead` (and `duo`) the professionals of the trajectory; ends earlier matches
     without a re-match reason (a first assignment, or a correction before contact)."""
     if duo is not None and duo.pk == lead.pk:
@@ -49,7 +49,7 @@ def assign(trajectory, lead, by, *, duo=None, override_reason="", expected_lead=
     trajectory.matches.current().update(ended_at=now)
     Match.objects.create(
         trajectory=trajectory, professional=lead, role=MatchRole.LEAD, assigned_by=by,
-        override_reason=override_reason,
+        override_reason=override_reason, interpreter_needed=interpreter_needed,
     )
     if duo is not None:
         Match.objects.create(trajectory=trajectory, professional=duo, role=MatchRole.DUO, assigned_by=by)
@@ -59,7 +59,9 @@ def assign(trajectory, lead, by, *, duo=None, override_reason="", expected_lead=
 
 
 @transaction.atomic
-def rematch(trajectory, new_lead, by, *, reason, note="", override_reason="", expected_lead=UNCHECKED):
+def rematch(
+    trajectory, new_lead, by, *, reason, note="", override_reason="", expected_lead=UNCHECKED, interpreter_needed=False
+):
     """Replace the lead professional: the old match ends with the reason (required: a re-match
     is counted by it); the duo stays."""
     if reason not in RematchReason.values:
@@ -74,7 +76,7 @@ def rematch(trajectory, new_lead, by, *, reason, note="", override_reason="", ex
     )
     Match.objects.create(
         trajectory=trajectory, professional=new_lead, role=MatchRole.LEAD, assigned_by=by,
-        override_reason=override_reason,
+        override_reason=override_reason, interpreter_needed=interpreter_needed,
     )
     trajectory.lead = new_lead
     if trajectory.duo_id == new_lead.pk:

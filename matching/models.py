@@ -91,6 +91,11 @@ class ProfessionalQuerySet(models.QuerySet):
         )
 
 
+    def speaking(self, code):
+        """The professionals who speak the language `code` (in Python: JSON "contains" is not
+        portable to SQLite; a team is a few dozen rows)."""
+        return [pk for pk, spoken in self.values_list("pk", "languages") if code in spoken]
+
     def not_on_leave_on(self, day):
         """Without leave on `day` (the family's first-contact deadline: a hard rule of matching)."""
         if day is None:
@@ -368,6 +373,9 @@ class Match(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     override_reason = models.CharField(_("reason to override capacity"), max_length=200, blank=True)
+    # Nobody in the team spoke the family's language when this professional was chosen: the
+    # figures count the families that needed an interpreter (tolk).
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=12, choices=RematchReason.choices, blank=True)
     end_note = models.CharField(max_length=200, blank=True)

@@ -379,12 +379,14 @@ def why_empty(family, candidates):
 def nobody_speaks(family, candidates):
     """True when the family asked for a language no active professional of the team speaks:
     the panel then suggests an interpreter."""
-    if not family.language:
+    if not family.language or family.language == WORKING_LANGUAGE:
         return False
     return not any(
         speaks(c, family.language) for c in candidates if c.active and c.team_id == family.team_id
     )
 
+
+WORKING_LANGUAGE = "nl"  # every professional works in Dutch, ticked on the profile or not
 
 PAIR_POOL = 8  # the best of each education level that pairs are made from
 

@@ -163,3 +163,15 @@ def suggest_for(registration, *, product=None, language=None, background=None, a
     )
     head = [panel.former] if panel.former and not panel.former.blocked else []
     return head + panel.suggestions
+
+
+def needs_interpreter(registration):
+    """Nobody active in the family's team speaks the language it asked for (one query): kept
+    with the match, so the figures count the families that needed an interpreter."""
+    code = languages.normalise(registration.preferred_language)
+    if not code or code == scoring.WORKING_LANGUAGE:
+        return False
+    team = Professional.objects.active().filter(team_id=registration.team_id)
+    if code in languages.NAMES:
+        return not team.speaking(code)
+    return True  # a language not on the list ("anders"): no professional has it on their profile

@@ -17,7 +17,7 @@ from matching import assignment
 from matching.forms import AssignForm, ProfileForm, RematchForm, SuggestionFilter
 from matching.models import Absence, Professional
 from matching.scoring import Fit
-from matching.suggestions import panel_for
+from matching.suggestions import needs_interpreter, panel_for
 
 
 def _registration_for(request, public_id):
@@ -139,7 +139,7 @@ def assign(request, public_id):
             assignment.assign(
                 trajectory, form.cleaned_data["lead"], request.user,
                 duo=form.cleaned_data["duo"], override_reason=form.cleaned_data["override_reason"],
-                expected_lead=None,
+                expected_lead=None, interpreter_needed=needs_interpreter(registration),
             )
             _apply_product(registration, form.cleaned_data["product"])
             AccessEvent.record(request, Action.ASSIGN, registration)
@@ -170,6 +170,7 @@ def rematch(request, public_id):
                 trajectory, form.cleaned_data["lead"], request.user,
                 reason=form.cleaned_data["reason"], note=form.cleaned_data["note"],
                 override_reason=form.cleaned_data["override_reason"], expected_lead=trajectory.lead_id,
+                interpreter_needed=needs_interpreter(registration),
             )
             AccessEvent.record(request, Action.REMATCH, registration)
     except assignment.LeadChanged:

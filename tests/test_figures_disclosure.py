@@ -212,7 +212,8 @@ def build_city(year, seed=19):
             matches.append(Match(trajectory=journey, professional=before, role=MatchRole.LEAD,
                                  ended_at=at_noon(plan.rematch_on), end_reason=RematchReason.NO_CLICK))
         matches.append(Match(trajectory=journey, professional=journey.lead, role=MatchRole.LEAD,
-                             ended_at=at_noon(journey.ended_on) if journey.ended_on else None))
+                             ended_at=at_noon(journey.ended_on) if journey.ended_on else None,
+                             interpreter_needed=journey.pk % 9 == 0))  # without a draw: the city stays
     Match.objects.bulk_create(matches, batch_size=1000)
     return teams
 
@@ -265,6 +266,10 @@ def true_atoms(year, today):
         "ended_at", "trajectory__registration__team__public_id", "trajectory__product",
     ):
         atoms["rematched", month_of(timezone.localdate(ended)), str(team), product, ""] += 1
+    for matched, team, product in Trajectory.objects.filter(
+        first_matched_on__isnull=False, matches__interpreter_needed=True
+    ).distinct().values_list("first_matched_on", "registration__team__public_id", "product"):
+        atoms["interpreter", month_of(matched), str(team), product, ""] += 1
     return atoms
 
 
@@ -372,6 +377,7 @@ def meaning(atoms, scope, table, row, column):
             "rematched": lambda: ("count", sums("rematched", months, teams, products)),
             "rematch_rate": lambda: ("share", sums("rematched", months, teams, products),
                                      sums("matched", months, teams, products)),
+            "interpreter": lambda: ("count", sums("interpreter", months, teams, products)),
             "crises": lambda: ("count", sums("triaged", months, teams, products, [Route.CRISIS])),
         }.get(row, lambda: None)()
     if table == "teams":  # every team, whatever the team filter

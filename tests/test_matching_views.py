@@ -495,3 +495,13 @@ def test_the_beheerder_sets_a_teams_duo_setting_in_the_admin(client, personas, c
         reverse("admin:matching_duofit_add"), {"team": personas.team.pk, "product": "ib_middel", "suggest": ""}
     )
     assert response.status_code == 200 and DuoFit.objects.filter(team=personas.team).count() == 1
+
+
+def test_a_family_that_needed_an_interpreter_is_kept_with_the_match(triagist, personas, case):
+    case.preferred_language = "so"  # Somali: nobody in the team
+    case.save()
+    assert assign(triagist, case, lead=personas.professional.professional.pk, product="gb_zwaar").status_code == 302
+    assert Match.objects.get(trajectory__registration=case).interpreter_needed
+    other = factories.registration(personas.team, "awaiting_contact", product="gb_zwaar", preferred_language="nl")
+    assign(triagist, other, lead=personas.professional.professional.pk)
+    assert not Match.objects.get(trajectory__registration=other).interpreter_needed  # Dutch: never

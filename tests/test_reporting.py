@@ -456,6 +456,25 @@ def test_a_re_match_is_counted_in_its_month(client, personas, token, settings):
     assert rematches() == [published([journey])]
 
 
+def test_families_that_needed_an_interpreter_are_counted(client, personas, token, settings):
+    """Issue 23: nobody in the team spoke the family's language when it was matched."""
+    settings.FIGURES_RUNNING_MONTH_DELAY = 0
+    from matching import assignment
+
+    journey = factories.trajectory(personas.team, state="awaiting_contact", preferred_language="ti")
+    lead, journey.lead = journey.lead, None
+    journey.save()
+    Registration._base_manager.filter(pk=journey.registration_id).update(figure_key=disclosure.KEY_RANGE - 1)
+    journey.registration.refresh_from_db()
+
+    def interpreters():
+        return next(row["values"] for row in table(api(client, token).json(), "signals")["rows"] if row["key"] == "interpreter")
+
+    assert interpreters() == [0]
+    assignment.assign(journey, lead, personas.triagist, interpreter_needed=True)
+    assert interpreters() == [published([journey])] and published([journey]) > 0
+
+
 def test_a_month_counted_before_it_ended_is_counted_again(client, personas, token):
     """Issue 19: November counted on the 20th showed 9 deadlines; on 3 December the register
     had 36. A month is current only when it was counted after its last day."""

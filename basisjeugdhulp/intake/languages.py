@@ -124,7 +124,11 @@ class LanguageInput(forms.TextInput):
         for _code, name_, aliases in LANGUAGES:
             shown = str(name_)
             options.append((shown, ""))
-            options.extend((alias.capitalize(), shown) for alias in aliases if len(alias) > 3)
+            options.extend(
+                (alias.capitalize(), shown)
+                for alias in aliases
+                if len(alias) > 3 and _key(alias) != _key(shown)  # not the name again, nor a code
+            )
         return box + format_html(
             '<datalist id="{}">{}</datalist>',
             list_id,

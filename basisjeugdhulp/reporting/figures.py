@@ -17,6 +17,8 @@ Definitions:
 - active at the end: started on or before the period's last day and not closed by then;
 - averages per product: over trajectories closed in the period;
 - re-match rate: lead professionals replaced in the period, per family first matched in it;
+- needed an interpreter: families first matched in the period for whom nobody in the team spoke
+  the language they asked for (kept with the match, matching/suggestions.needs_interpreter);
 - shares, medians and averages: from published counts, shown on a published base of at least
   disclosure.MIN_BASE.
 """
@@ -243,6 +245,7 @@ def signals(facts):
         Row(_("Re-registrations within 12 months"), [facts.total("returning").cell()], key="returning"),
         Row(_("Re-matches (another lead professional)"), [rematched], key="rematched"),
         Row(_("Re-match rate"), [share(rematched.value, matched.value)], key="rematch_rate"),
+        Row(_("Families matched who needed an interpreter"), [facts.total("interpreter").cell()], key="interpreter"),
         Row(_("Crises routed to Spoed voor Jeugd"), [facts.by("triaged", "key").get(Route.CRISIS, Tally()).cell()], key="crises"),
     ]
     return Table("signals", _("Returning families, re-matches and crises"), [_("Figure")], rows)

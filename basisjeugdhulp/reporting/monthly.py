@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, FloatField, Func, IntegerField, Q, Sum
+from django.db.models import Count, Exists, F, FloatField, Func, IntegerField, OuterRef, Q, Sum
 from django.db.models.functions import Cast, Greatest, Least
 from django.utils import timezone
 
@@ -108,6 +108,13 @@ def facts_for(month, today):
     via = {"team": "registration__team_id", "record_key": "registration__figure_key"}
     facts += _rows(trajectories.filter(period("started_on")), "started", month, **via)
     facts += _rows(trajectories.filter(period("first_matched_on")), "matched", month, **via)
+    # Matched families for whom nobody in the team spoke their language (matching.Match).
+    facts += _rows(
+        trajectories.filter(period("first_matched_on")).filter(
+            Exists(Match.objects.filter(trajectory=OuterRef("pk"), interpreter_needed=True))
+        ),
+        "interpreter", month, **via,
+    )
     facts += _rows(
         trajectories.filter(period("ended_on"), started_on__isnull=False), "ended", month, key="end_reason",
         amount=Sum("hours_per_week", output_field=FloatField()),
