@@ -16,7 +16,6 @@ from basisjeugdhulp.teams.models import Team
 from matching import assignment
 from matching.forms import AssignForm, ProfileForm, RematchForm, SuggestionFilter
 from matching.models import Absence, Professional
-from matching.scoring import Fit
 from matching.suggestions import needs_interpreter, panel_for
 
 
@@ -65,7 +64,6 @@ def panel_context(request, registration):
         "chosen_product": options["product"] or registration.product,
         "panel": found,
         "suggestions": found.suggestions,
-        "fit_scale": [(Fit.LABELS[key], key) for key in (Fit.GOOD, Fit.FITS, Fit.MODERATE)],
         # The history is shown once there is more than the one lead: a duo, or a re-match.
         "history": trajectory.matches.select_related("professional__user") if registration.match_count > 1 else [],
     }

@@ -25,9 +25,9 @@ from basisjeugdhulp.intake.forms import (
 from basisjeugdhulp.intake.models import Child, Registration, SecondCheck
 from basisjeugdhulp.intake.returning import store_family_keys
 from basisjeugdhulp.intake.routes import CRISIS_LINE, Product, Route, Status
-from matching.membership import teams_of
 from basisjeugdhulp.teams.models import Team
 from matching import assignment
+from matching.membership import teams_of
 from matching.models import Professional
 
 

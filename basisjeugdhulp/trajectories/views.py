@@ -20,11 +20,10 @@ from basisjeugdhulp.paging import TOTAL, CountedPaginator, with_total
 from basisjeugdhulp.plans.forms import PlanPhotoForm
 from basisjeugdhulp.plans.models import PlanPhoto
 from basisjeugdhulp.rows import DateWords, labels, url_maker
-from matching.membership import memberships_of
 from basisjeugdhulp.trajectories.forms import CloseForm
 from basisjeugdhulp.trajectories.models import Trajectory
+from matching.membership import memberships_of
 from matching.models import Professional
-
 
 # A professional's families on one page of the start page: a phone shows a handful at a time,
 # and at country scale a professional can have dozens open (bench/city.py: ~40).
