@@ -8,6 +8,7 @@ from basisjeugdhulp.intake.routes import Category
 from matching.models import Professional
 from tests import factories
 from tests.browser.conftest import PHONE
+from tests.browser.test_burden_walk import AXE, WCAG_AA
 from tests.browser.test_login_walk import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -108,4 +109,7 @@ def test_the_panel_explains_itself_at_tablet_size(page, live_server, personas, s
     expect(panel.locator(".fit-scale")).to_contain_text("60 procent of meer")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "tablet-matching-panel-explained")
+    results = AXE.run(page, options=WCAG_AA)
+    serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
     assert csp_violations == [], "\n".join(csp_violations)
