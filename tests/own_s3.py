@@ -39,7 +39,9 @@ class OwnS3:
         self.secret_key = secrets.token_hex(20)
         self.process = None
 
-    def start(self, wait=60):
+    def start(self, wait=60, *, versioning=False, object_lock=False):
+        """Start the server and create the bucket: with versioning on, or with object lock (which
+        turns versioning on and lets a test hold an object so that deleting it is refused)."""
         (self.folder / "data").mkdir(parents=True, exist_ok=True)
         config = self.folder / "s3.json"
         config.write_text(
@@ -62,7 +64,9 @@ class OwnS3:
         client = self.client()
         while True:
             try:
-                client.create_bucket(Bucket=self.bucket)
+                client.create_bucket(Bucket=self.bucket, **({"ObjectLockEnabledForBucket": True} if object_lock else {}))
+                if versioning:
+                    client.put_bucket_versioning(Bucket=self.bucket, VersioningConfiguration={"Status": "Enabled"})
                 return self
             except ClientError as exc:
                 if exc.response["Error"]["Code"] in ("BucketAlreadyExists", "BucketAlreadyOwnedByYou"):
@@ -110,3 +114,17 @@ class OwnS3:
             self.process.kill()
             self.process.wait()
         self.process = None
+
+    def every_version(self):
+        """(key, version id) of every version and delete marker in the bucket."""
+        found = []
+        for page in self.client().get_paginator("list_object_versions").paginate(Bucket=self.bucket):
+            found += [(entry["Key"], entry["VersionId"]) for entry in [*page.get("Versions", ()), *page.get("DeleteMarkers", ())]]
+        return found
+
+    def hold(self, key, on=True):
+        """A legal hold (object lock): the bucket refuses to delete the object's versions."""
+        client = self.client()
+        for version in client.list_object_versions(Bucket=self.bucket, Prefix=key).get("Versions", ()):
+            client.put_object_legal_hold(Bucket=self.bucket, Key=key, VersionId=version["VersionId"],
+                                         LegalHold={"Status": "ON" if on else "OFF"})

@@ -126,6 +126,8 @@ class ExtendForm(forms.Form):
 class AnswerForm(forms.Form):
     """Per file of the family: destroy it, or keep it and say why (art. 7.3.9 lid 2)."""
 
+    WORD = DestroyForm.WORD
+
     def __init__(self, files, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.files = files
