@@ -2,6 +2,7 @@
 scripts/with-services.sh starts the run's shared one), so a test may freeze it (SIGSTOP) or turn
 versioning on without touching the other tests' bucket."""
 
+import json
 import os
 import secrets
 import signal
@@ -44,10 +45,10 @@ class OwnS3:
         turns versioning on and lets a test hold an object so that deleting it is refused)."""
         (self.folder / "data").mkdir(parents=True, exist_ok=True)
         config = self.folder / "s3.json"
-        config.write_text(
-            '{"identities": [{"name": "register", "credentials": [{"accessKey": "%s", "secretKey": "%s"}],'
-            ' "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}' % (self.access_key, self.secret_key)
-        )
+        config.write_text(json.dumps({"identities": [{
+            "name": "register", "credentials": [{"accessKey": self.access_key, "secretKey": self.secret_key}],
+            "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+        }]}))
         master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc = free_ports(8)
         self.endpoint = f"http://127.0.0.1:{s3}"
         with open(self.folder / "weed.log", "ab") as log:

@@ -2,6 +2,7 @@
 the family shown to the beheerder, decided per file, complete in S3 with versioning, and nothing
 left that points to the family."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,12 @@ from django.utils import timezone
 
 from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake.destruction_requests import add_months
-from basisjeugdhulp.intake.models import DestructionRequest, PendingRemoval, Registration, RequestedFile
+from basisjeugdhulp.intake.models import (
+    DestructionRequest,
+    PendingRemoval,
+    Registration,
+    RequestedFile,
+)
 from basisjeugdhulp.plans.models import PlanPhoto
 from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Professional
@@ -52,7 +58,7 @@ def ask(client, **fields):
 
 def answer(client, request_, **decisions):
     data = {"confirm": "VERNIETIGEN", **decisions}
-    return client.post(reverse("audit:answer_request", args=[request_.pk]), data)
+    return client.post(reverse("audit:answer_request", args=[request_.public_id]), data)
 
 
 def test_a_request_is_recorded_with_who_asked_and_its_deadline(client, personas):
@@ -60,20 +66,20 @@ def test_a_request_is_recorded_with_who_asked_and_its_deadline(client, personas)
     client.force_login(personas.administrator)
     response = ask(client)
     request_ = DestructionRequest.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("audit:request", args=[request_.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("audit:request", args=[request_.public_id])
     today = timezone.localdate()
     assert (request_.requested_by, request_.received_on, request_.deadline) == ("parent", today, add_months(today, 1))
     assert request_.recorded_by == personas.administrator
     # The page shows both files with whose they are, and every one shown is logged.
     before = AccessEvent.objects.count()
-    page = client.get(reverse("audit:request", args=[request_.pk])).text
+    page = client.get(reverse("audit:request", args=[request_.public_id])).text
     assert page.count(NAME) >= 2 and "Sara (2014)" in page and "Tim (2017)" in page
     assert "Er loopt nog hulp in dit dossier." in page  # the newer file's trajectory is open
     logged = set(AccessEvent.objects.filter(pk__gt=before, action=Action.VIEW_LIST).values_list("family", flat=True))
     assert logged >= {earlier.public_id, newer.public_id}
     # Only the beheerder.
     client.force_login(personas.triagist)
-    assert client.get(reverse("audit:request", args=[request_.pk])).status_code == 403
+    assert client.get(reverse("audit:request", args=[request_.public_id])).status_code == 403
 
 
 def test_a_request_for_an_unknown_family_a_second_one_and_a_wrong_requester_are_refused(client, personas):
@@ -105,9 +111,9 @@ def test_requests_near_or_past_their_deadline_are_listed_and_a_deadline_is_exten
     attention = page.split('id="attention"')[1].split("</section>")[0]
     assert f"Verzoek {overdue.pk}" in attention and "te laat sinds" in attention
     assert f"Verzoek {near.pk}" in attention and "te beantwoorden vóór" in attention
-    refused = client.post(reverse("audit:extend_request", args=[near.pk]), {"reason": ""})
+    refused = client.post(reverse("audit:extend_request", args=[near.public_id]), {"reason": ""})
     assert refused.status_code == 422 and "Geef de reden van de verlenging" in refused.text
-    client.post(reverse("audit:extend_request", args=[near.pk]), {"reason": "Veel dossiers, twee teams."})
+    client.post(reverse("audit:extend_request", args=[near.public_id]), {"reason": "Veel dossiers, twee teams."})
     near.refresh_from_db()
     assert near.deadline == add_months(near.received_on, 3) and near.extension_reason == "Veel dossiers, twee teams."
     assert f"Verzoek {near.pk}" not in client.get(reverse("audit:requests")).text.split('id="attention"')[1].split("</section>")[0]
@@ -135,7 +141,7 @@ def test_an_exception_needs_its_reason_and_an_open_trajectory_an_explicit_confir
     assert RequestedFile.objects.get(registration=earlier).destroyed
     newer.refresh_from_db()
     assert newer.family_label == NAME and newer.destroyed_at is None
-    answered = client.get(reverse("audit:request", args=[request_.pk])).text
+    answered = client.get(reverse("audit:request", args=[request_.public_id])).text
     assert "bewaard: een wettelijke plicht om het te bewaren" in answered
 
 
@@ -215,7 +221,7 @@ def test_with_versioning_on_destruction_and_the_sweep_leave_no_version(client, p
     assert versioned_s3.client().get_bucket_versioning(Bucket="versies")["Status"] == "Enabled"
     earlier, newer = earlier_and_newer(personas, photos=True)
     # An orphan deleted the plain way: hidden behind a delete marker, its version still readable.
-    default_storage.save("plans/wees-photo.jpg", __import__("io").BytesIO(b"oud"))
+    default_storage.save("plans/wees-photo.jpg", io.BytesIO(b"oud"))
     default_storage.delete("plans/wees-photo.jpg")
     assert len(versioned_s3.every_version()) == 6
     client.force_login(personas.administrator)
@@ -223,7 +229,7 @@ def test_with_versioning_on_destruction_and_the_sweep_leave_no_version(client, p
     answer(client, DestructionRequest.objects.get(),
            **{f"destroy_{earlier.pk}": "on", f"destroy_{newer.pk}": "on", "open_confirmed": "on"})
     assert [key for key, _version in versioned_s3.every_version()] == ["plans/wees-photo.jpg"] * 2
-    call_command("sweep_plan_photos", "--older-than-minutes=0", stdout=open("/dev/null", "w"))
+    call_command("sweep_plan_photos", "--older-than-minutes=0", stdout=io.StringIO())
     assert versioned_s3.every_version() == []  # the bucket listing with versions: 0 objects
     from django.core import checks
 

@@ -10,7 +10,12 @@ from django.views.decorators.http import require_POST
 
 from basisjeugdhulp.audit import reads
 from basisjeugdhulp.audit.forms import (
-    AnswerForm, DestroyForm, DestructionRequestForm, ExtendForm, LogSearch, date_format,
+    AnswerForm,
+    DestroyForm,
+    DestructionRequestForm,
+    ExtendForm,
+    LogSearch,
+    date_format,
 )
 from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake import destruction, destruction_requests
@@ -102,16 +107,16 @@ def new_request(request):
         recorded = destruction_requests.record(form, request.user)
         messages.success(request, _("The request is recorded. Answer it before %(deadline)s.") % {
             "deadline": date_format(recorded.deadline)})
-        return redirect("audit:request", recorded.pk)
+        return redirect("audit:request", recorded.public_id)
     existing = getattr(form, "existing", None)
     status = 422 if form.is_bound else 200
     return render(request, "audit/new_request.html", {"form": form, "existing": existing}, status=status)
 
 
-def destruction_request(request, number, *, answer_form=None, extend_form=None, status=200):
+def destruction_request(request, public_id, *, answer_form=None, extend_form=None, status=200):
     """A request and every file of its family, with enough to know whose they are; every file
     shown is logged (audit/reads.py)."""
-    request_ = get_object_or_404(DestructionRequest, pk=number)
+    request_ = get_object_or_404(DestructionRequest, public_id=public_id)
     files = [destruction_requests.describe(registration) for registration in destruction_requests.files_of_request(request_)] if request_.is_open else []
     reads.listed(request, [item["registration"] for item in files])
     if request_.is_open and answer_form is None:
@@ -125,31 +130,31 @@ def destruction_request(request, number, *, answer_form=None, extend_form=None, 
 
 
 @require_POST
-def extend_request(request, number):
-    request_ = get_object_or_404(DestructionRequest, pk=number)
+def extend_request(request, public_id):
+    request_ = get_object_or_404(DestructionRequest, public_id=public_id)
     if not request_.is_open or request_.is_extended:
         messages.info(request, _("This request can no longer be extended: once, by at most two months."))
-        return redirect("audit:request", number)
+        return redirect("audit:request", public_id)
     form = ExtendForm(request.POST)
     if not form.is_valid():
-        return destruction_request(request, number, extend_form=form, status=422)
+        return destruction_request(request, public_id, extend_form=form, status=422)
     destruction_requests.extend(request_, form.cleaned_data["reason"])
     messages.success(request, _("The deadline is now %(deadline)s. Tell the family, with the reason.") % {
         "deadline": date_format(request_.deadline)})
-    return redirect("audit:request", number)
+    return redirect("audit:request", public_id)
 
 
 @require_POST
-def answer_request(request, number):
-    request_ = get_object_or_404(DestructionRequest, pk=number)
+def answer_request(request, public_id):
+    request_ = get_object_or_404(DestructionRequest, public_id=public_id)
     if not request_.is_open:
         messages.info(request, _("This request was already answered."))
-        return redirect("audit:request", number)
+        return redirect("audit:request", public_id)
     files = [destruction_requests.describe(registration) for registration in destruction_requests.files_of_request(request_)]
     reads.listed(request, [item["registration"] for item in files])
     form = AnswerForm(files, request.POST)
     if not form.is_valid():
-        return destruction_request(request, number, answer_form=form, status=422)
+        return destruction_request(request, public_id, answer_form=form, status=422)
     names = destruction_requests.answer(request_, form.decisions, request)
     destroyed = sum(1 for _registration, destroy, _k, _r in form.decisions if destroy)
     messages.success(request, ngettext(
@@ -163,4 +168,4 @@ def answer_request(request, number):
             "%(count)d photos could not be removed from the photo storage yet. They no longer belong to any "
             "file and are removed in the daily run; ask the storage's administrator if this message returns.",
             left) % {"count": left})
-    return redirect("audit:request", number)
+    return redirect("audit:request", public_id)

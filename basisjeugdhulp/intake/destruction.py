@@ -9,7 +9,7 @@ product, on-time contact, end reason and hours per week — so the figures of pa
 change. The access log keeps who looked at the file, and that it was destroyed, by whom.
 """
 
-from dataclasses import dataclass, field
+import dataclasses
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -17,7 +17,6 @@ from django.utils import timezone
 from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake import retention
 from basisjeugdhulp.intake.models import Registration, SecondCheck
-
 
 SYSTEM_USER = "systeem-bewaartermijn"
 
@@ -67,13 +66,13 @@ def destroy(registration, request=None):
     return registration
 
 
-@dataclass
+@dataclasses.dataclass
 class Report:
     """What a run of the daily destruction did."""
 
-    destroyed: list = field(default_factory=list)  # public ids of the files destroyed
-    failed: dict = field(default_factory=dict)  # public id: why it could not be destroyed
-    objects_left: dict = field(default_factory=dict)  # storage object: why it is still there
+    destroyed: list = dataclasses.field(default_factory=list)  # public ids of the files destroyed
+    failed: dict = dataclasses.field(default_factory=dict)  # public id: why it could not be destroyed
+    objects_left: dict = dataclasses.field(default_factory=dict)  # storage object: why it is still there
 
     def as_dict(self):
         return {"destroyed": [str(public_id) for public_id in self.destroyed],

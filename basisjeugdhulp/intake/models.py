@@ -382,6 +382,7 @@ class DestructionRequest(models.Model):
     dates, who asked (as a kind), and per file whether it was destroyed or kept and why.
     """
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     received_on = models.DateField(_("request received on"), default=local_today)
     requested_by = models.CharField(_("asked by"), max_length=20, choices=RequestedBy.choices)
     requester_name = models.CharField(_("name of who asked"), max_length=100, blank=True)
