@@ -76,9 +76,23 @@ def destroy(request, public_id):
         return redirect("audit:family", public_id)
     if not form.is_valid():
         return family(request, public_id, destroy_form=form, status=422)
+    names = destruction_requests.photo_objects([registration])
     destruction.destroy(registration, request)
     messages.success(request, _("The file is destroyed. The anonymous figures and this log remain."))
+    _tell_objects_left(request, names)
     return redirect("audit:family", public_id)
+
+
+def _tell_objects_left(request, names):
+    """After the commit: the photos storage refused to remove are listed for the daily run; say so."""
+    left = PendingRemoval.objects.filter(name__in=names or []).count()
+    if left:
+        messages.warning(request, ngettext(
+            "%(count)d photo could not be removed from the photo storage yet. It no longer belongs to any "
+            "file and is removed in the daily run; ask the storage's administrator if this message returns.",
+            "%(count)d photos could not be removed from the photo storage yet. They no longer belong to any "
+            "file and are removed in the daily run; ask the storage's administrator if this message returns.",
+            left) % {"count": left})
 
 
 def _without_page(request):
@@ -160,12 +174,5 @@ def answer_request(request, public_id):
     messages.success(request, ngettext(
         "%(count)d file destroyed; the decisions are recorded.",
         "%(count)d files destroyed; the decisions are recorded.", destroyed) % {"count": destroyed})
-    left = PendingRemoval.objects.filter(name__in=names or []).count()
-    if left:
-        messages.warning(request, ngettext(
-            "%(count)d photo could not be removed from the photo storage yet. It no longer belongs to any "
-            "file and is removed in the daily run; ask the storage's administrator if this message returns.",
-            "%(count)d photos could not be removed from the photo storage yet. They no longer belong to any "
-            "file and are removed in the daily run; ask the storage's administrator if this message returns.",
-            left) % {"count": left})
+    _tell_objects_left(request, names)
     return redirect("audit:request", public_id)

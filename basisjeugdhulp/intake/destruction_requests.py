@@ -94,21 +94,25 @@ def extend(request_, reason):
     request_.save(update_fields=["extension_reason", "deadline"])
 
 
+def photo_objects(registrations):
+    """The storage objects of the files' plan photos (to tell afterwards whether any are left)."""
+    from basisjeugdhulp.plans.models import PlanPhoto
+
+    photos = PlanPhoto.objects.filter(trajectory__registration__in=registrations)
+    return [name for photo in photos for name in photo.keys()]
+
+
 @transaction.atomic
 def answer(request_, decisions, http_request):
     """Destroy the chosen files and record every decision; clear what identified the family.
     `decisions`: [(registration, destroy, exception, reason)]. Returns the storage objects'
     names removed after the commit (to tell whether any are left)."""
-    from basisjeugdhulp.plans.models import PlanPhoto
-
     request_ = DestructionRequest.objects.select_for_update().get(pk=request_.pk)
     if not request_.is_open:
         return None
-    names = []
+    names = photo_objects([registration for registration, destroy, _e, _r in decisions if destroy])
     for registration, destroy, exception, reason in decisions:
         if destroy:
-            names += [key for photo in PlanPhoto.objects.filter(trajectory__registration=registration)
-                      for key in photo.keys()]
             destruction.destroy(registration, http_request)
         RequestedFile.objects.create(request=request_, registration=registration, destroyed=destroy,
                                      exception="" if destroy else exception, reason="" if destroy else reason)
