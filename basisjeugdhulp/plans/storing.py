@@ -1,9 +1,14 @@
 """Keeping plan photos: normalise, store the objects, then the row — never a half state.
 
 Order of writes (shared/SECURITY.md): the objects first, under fresh random keys; then the
-database row. If storage fails, what was stored of this photo is removed and nothing is
-written. If the row cannot be written, its objects are removed. Whatever slips through both
-(a process killed in between) is found by `manage.py sweep_plan_photos`.
+database row. If storage fails, nothing is written and what was stored of this photo is listed
+for removal (not removed now: the user does not wait on a failing storage twice). If the row
+cannot be written, its objects are removed. Whatever slips through both (a process killed in
+between) is found by `manage.py sweep_plan_photos`.
+
+Removing means every version and delete marker of the object, so a bucket with versioning
+keeps nothing; what storage refuses stays listed (intake.PendingRemoval) and is tried again by
+the daily commands (docs/configuration.md, Object versioning).
 """
 
 import logging
@@ -107,16 +112,21 @@ def remove_objects(names):
     return failed
 
 
+def list_for_removal(names):
+    """List objects to be removed by the next retry_removals (no storage call now)."""
+    from basisjeugdhulp.intake.models import PendingRemoval
+
+    PendingRemoval.objects.bulk_create([PendingRemoval(name=name) for name in names], ignore_conflicts=True)
+
+
 def remove_after_commit(names):
     """In the transaction that removes the rows: list the objects as to be removed, and remove
     them once it commits. What storage refuses stays listed (intake.PendingRemoval) and is tried
     again by retry_removals (the daily destroy_expired_files and sweep_plan_photos)."""
-    from basisjeugdhulp.intake.models import PendingRemoval
-
     names = list(names)
     if not names:
         return
-    PendingRemoval.objects.bulk_create([PendingRemoval(name=name) for name in names], ignore_conflicts=True)
+    list_for_removal(names)
     transaction.on_commit(lambda: retry_removals(names))
 
 
@@ -148,7 +158,9 @@ def keep(trajectory, normalised, user, *, kept=None):
             stored.append(default_storage.save(new_key(kind), ContentFile(data)))
     except STORAGE_ERRORS as error:
         logger.warning("Photo storage unavailable: %s", error)
-        remove_objects(stored)
+        # Not another wait on a storage that just failed (the user's 10 s budget): what was
+        # stored of this photo (the photo, when the thumbnail failed) is listed for the daily run.
+        list_for_removal(stored)
         raise StorageUnavailable(str(error)) from error
     try:
         with transaction.atomic():
