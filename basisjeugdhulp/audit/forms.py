@@ -56,11 +56,13 @@ class DestructionRequestForm(forms.ModelForm):
         help_texts = {
             "family_name": _("As it stands in the register, e.g. Gezin De Vries."),
             "birth_year": _("Of the child the request is about: under 12 a parent with authority asks."),
-            "covers": _("In the requester's words, e.g. all files of the family, or only the file of 2021."),
+            "covers": _("In the requester's words, without names (this stays after the answer), e.g. all "
+                        "files of the family, or only the file of 2021."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["requested_by"].choices = RequestedBy.choices  # two options, no blank one
         self.fields["birth_year"].required = True
         self.fields["requester_name"].required = True
         self.fields["birth_year"].error_messages["required"] = _("Enter the child's year of birth.")
