@@ -170,6 +170,9 @@ def answer_request(request, public_id):
     if not form.is_valid():
         return destruction_request(request, public_id, answer_form=form, status=422)
     names = destruction_requests.answer(request_, form.decisions, request)
+    if names is None:  # another beheerder answered it in the meantime
+        messages.info(request, _("This request was already answered."))
+        return redirect("audit:request", public_id)
     destroyed = sum(1 for _registration, destroy, _k, _r in form.decisions if destroy)
     messages.success(request, ngettext(
         "%(count)d file destroyed; the decisions are recorded.",
