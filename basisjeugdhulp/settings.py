@@ -144,13 +144,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Bounded waits (docs/configuration.md, "Bounded waits"): a database that does not answer a
+    # connect, or a statement that hangs (a lock never released, a runaway query), ends in a Dutch
+    # 503 well within gunicorn's 30 s worker timeout instead of holding the worker. 0 switches a
+    # limit off (e.g. for a long maintenance job).
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": envint("DATABASE_CONNECT_TIMEOUT", 5),
+        "options": f"-c statement_timeout={envint('DATABASE_STATEMENT_TIMEOUT', 15) * 1000}",
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
     "DATABASE_PREPARED_STATEMENTS", True
 ):
     # Server-side prepared statements: a query a connection has run five times is no longer
     # planned again. Planning a family file's select_related joins cost more than running them
     # (2–3 ms against 0.3 ms at 1 M trajectories). Off behind a pooler in transaction mode.
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+    DATABASES["default"]["OPTIONS"].update({"server_side_binding": True, "prepare_threshold": 5})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A transaction takes the write lock at its start: two requests cannot both read the access
     # log's last hash and then chain to it (audit/chain.py); no "database is locked" halfway.
@@ -164,6 +173,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Photo storage: S3-compatible object storage when S3_BUCKET is set, else a private folder on
 # disk. Either way no file is ever reachable by URL; photos go through an access-checked view.
 S3_BUCKET = env("S3_BUCKET", required=PRODUCTION)
+# Seconds; the worst case of one storage call is S3_ATTEMPTS × (connect + read) + 1 s of backoff
+# = 2 × (1 + 3) + 1 = 9 s, within the 10 s budget a user waits at most for a storage outage.
+S3_CONNECT_TIMEOUT = envint("S3_CONNECT_TIMEOUT", 1)
+S3_READ_TIMEOUT = envint("S3_READ_TIMEOUT", 3)
+S3_ATTEMPTS = envint("S3_ATTEMPTS", 2)
+S3_TIME_BUDGET = 10
 if S3_BUCKET:
     DEFAULT_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -180,14 +195,18 @@ if S3_BUCKET:
             # Never replace another object under the same name (shared/SECURITY.md).
             "file_overwrite": False,
             # botocore waits 60 s and retries by default: a dead S3 would hang a request
-            # for minutes. Fail within seconds and tell the user instead. (With a client_config
-            # django-storages ignores its own signature and addressing options: they go here.)
+            # for minutes. Fail within S3_TIME_BUDGET and tell the user instead (worst case:
+            # attempts × (connect + read) + one backoff of at most 1 s; plans/checks.py warns
+            # when the settings exceed it). `total_max_attempts` counts the first try;
+            # `max_attempts` would count only the retries (2 meant three tries: 30 s, issue 21).
+            # (With a client_config django-storages ignores its own signature and addressing
+            # options: they go here.)
             "client_config": BotoConfig(
                 signature_version="s3v4",
                 s3={"addressing_style": env("S3_ADDRESSING_STYLE", "path")},
-                connect_timeout=envint("S3_CONNECT_TIMEOUT", 3),
-                read_timeout=envint("S3_READ_TIMEOUT", 10),
-                retries={"max_attempts": 2, "mode": "standard"},
+                connect_timeout=S3_CONNECT_TIMEOUT,
+                read_timeout=S3_READ_TIMEOUT,
+                retries={"total_max_attempts": S3_ATTEMPTS, "mode": "standard"},
             ),
         },
     }

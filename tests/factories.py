@@ -116,3 +116,16 @@ def a_weekday(start=None):
 
 
 __all__ = ["registration", "trajectory", "plan_photo", "jpeg_bytes", "a_weekday", "date"]
+
+
+def destruction_request(team, *, case=None):
+    """An open request to destroy the files of a family of the team (by its name as registered)."""
+    from basisjeugdhulp.intake.destruction_requests import ANSWER_MONTHS, add_months
+    from basisjeugdhulp.intake.models import DestructionRequest, RequestedBy
+
+    case = case or registration(team)
+    today = timezone.localdate()
+    return DestructionRequest.objects.create(
+        received_on=today, deadline=add_months(today, ANSWER_MONTHS), requested_by=RequestedBy.YOUNG_PERSON,
+        requester_name="Verzoeker", family_name=case.family_label, covers="Alle dossiers",
+    )

@@ -61,6 +61,9 @@ OBJECT_PAGES = {
     "matching:rematch": lambda team: factories.registration(team, "awaiting_contact"),
     "audit:family": lambda team: factories.registration(team),
     "audit:destroy": lambda team: factories.registration(team),
+    "audit:request": factories.destruction_request,
+    "audit:extend_request": factories.destruction_request,
+    "audit:answer_request": factories.destruction_request,
     "trajectories:detail": factories.trajectory,
     "trajectories:close": factories.trajectory,
     "plans:upload": factories.trajectory,
@@ -97,8 +100,8 @@ def test_each_role_reaches_only_its_pages(client, personas, role, view_name, pat
 
 
 # The privacy officer's "who looked at this file" is city-wide by design (AVG art. 15), and
-# shows the log, not the file.
-CITY_WIDE = {"audit:family", "audit:destroy"}
+# shows the log, not the file; so are a family's destruction requests (Jeugdwet art. 7.3.9).
+CITY_WIDE = {"audit:family", "audit:destroy", "audit:request", "audit:extend_request", "audit:answer_request"}
 
 
 @pytest.mark.parametrize(("view_name", "path"), [p for p in OWN_PAGES if p[0] in OBJECT_PAGES and p[0] not in CITY_WIDE])

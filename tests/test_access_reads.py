@@ -36,7 +36,7 @@ WALKED = [
 ]
 
 # What object the id in a page's URL stands for.
-REGISTRATION, TRAJECTORY, PHOTO, CHECK = "registration", "trajectory", "photo", "check"
+REGISTRATION, TRAJECTORY, PHOTO, CHECK, REQUEST = "registration", "trajectory", "photo", "check", "request"
 ID_OF = {
     "intake:registration": REGISTRATION,
     "intake:triage": REGISTRATION,
@@ -48,6 +48,9 @@ ID_OF = {
     "matching:rematch": REGISTRATION,
     "audit:family": REGISTRATION,
     "audit:destroy": REGISTRATION,
+    "audit:request": REQUEST,
+    "audit:extend_request": REQUEST,
+    "audit:answer_request": REQUEST,
     "trajectories:detail": TRAJECTORY,
     "trajectories:close": TRAJECTORY,
     "plans:upload": TRAJECTORY,
@@ -86,8 +89,10 @@ class Family:
         self.photo = factories.plan_photo(team, trajectory_=self.trajectory, by=by) if photo else None
 
     def id_for(self, kind):
+        if kind == REQUEST and not hasattr(self, "request"):  # the family asks to destroy its files
+            self.request = factories.destruction_request(self.registration.team, case=self.registration)
         thing = {REGISTRATION: self.registration, TRAJECTORY: self.trajectory, PHOTO: self.photo,
-                 CHECK: self.check}[kind]
+                 CHECK: self.check, REQUEST: getattr(self, "request", None)}[kind]
         return thing.public_id if thing is not None else None
 
     def shown_in(self, body):

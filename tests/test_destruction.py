@@ -1,5 +1,6 @@
 """Destroying a family's file: on request by the beheerder, and when the retention has passed."""
 
+import io
 from datetime import timedelta
 
 from django.core.files.storage import default_storage
@@ -72,7 +73,12 @@ def test_files_past_their_retention_are_destroyed_by_the_daily_task(personas, se
         last_changed_at=timezone.now() - timedelta(days=365 * 20 + 10))
     assert settings.RETENTION_YEARS == 20
 
-    call_command("destroy_expired_files", stdout=open("/dev/null", "w"))
+    out = io.StringIO()
+    call_command("destroy_expired_files", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Destroyed 1 file(s) past their retention of 20 years.",
+        f"  destroyed: aanmelding {old.registration.public_id}",
+    ]
 
     destroyed = set(Registration.objects.exclude(destroyed_at=None).values_list("pk", flat=True))
     assert destroyed == {old.registration_id}

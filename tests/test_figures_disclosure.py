@@ -196,7 +196,8 @@ def build_city(year, seed=19):
     returning = [p for p in plans if p.former]
     for plan in returning:
         plan.registration.former_trajectory = plan.former.trajectory
-    Registration.objects.bulk_update([p.registration for p in returning], ["former_trajectory"])
+        plan.registration.returning = True
+    Registration.objects.bulk_update([p.registration for p in returning], ["former_trajectory", "returning"])
     checks = SecondCheck.objects.bulk_create([p.check for p in plans if p.check])
     for plan in plans:
         if plan.check:

@@ -68,6 +68,12 @@ POLICY = {
     "audit:log": {Role.ADMINISTRATOR},
     "audit:family": {Role.ADMINISTRATOR},
     "audit:destroy": {Role.ADMINISTRATOR},
+    # A family's request to destroy its files (Jeugdwet art. 7.3.9): the beheerder only.
+    "audit:requests": {Role.ADMINISTRATOR},
+    "audit:new_request": {Role.ADMINISTRATOR},
+    "audit:request": {Role.ADMINISTRATOR},
+    "audit:extend_request": {Role.ADMINISTRATOR},
+    "audit:answer_request": {Role.ADMINISTRATOR},
     # The Django admin checks is_staff and model permissions itself as well.
     "admin:*": {Role.ADMINISTRATOR},
 }

@@ -15,6 +15,7 @@ NAVIGATION = (
     ("reporting:dashboard", _("Figures")),
     ("teams:administration", _("Administration")),
     ("audit:log", _("Access log")),
+    ("audit:requests", _("Destruction requests")),
 )
 
 

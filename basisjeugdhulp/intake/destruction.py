@@ -9,7 +9,9 @@ product, on-time contact, end reason and hours per week — so the figures of pa
 change. The access log keeps who looked at the file, and that it was destroyed, by whom.
 """
 
-from django.db import transaction
+import dataclasses
+
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from basisjeugdhulp.audit.models import AccessEvent, Action
@@ -42,7 +44,13 @@ def destroy(registration, request=None):
     photos = PlanPhoto.objects.filter(trajectory__registration=registration)
     keys = [key for photo in photos for key in photo.keys()]
     photos.delete()
-    transaction.on_commit(lambda: storing.remove_objects(keys))
+    # Every version of every object, after the commit; what storage refuses stays listed and is
+    # tried again daily (plans/storing.py).
+    storing.remove_after_commit(keys)
+    # No links to it from the family's other files ("terugkerend gezin", "kende het gezin al");
+    # the anonymous fact that they were re-registrations stays for the figures (`returning`).
+    Registration.objects.filter(former_trajectory__registration=registration).update(former_trajectory=None)
+    registration.former_trajectory = None
     registration.children.all().delete()
     registration.family_keys.all().delete()
     SecondCheck.objects.filter(registration=registration).update(motivation="", note="")
@@ -58,13 +66,35 @@ def destroy(registration, request=None):
     return registration
 
 
+@dataclasses.dataclass
+class Report:
+    """What a run of the daily destruction did."""
+
+    destroyed: list = dataclasses.field(default_factory=list)  # public ids of the files destroyed
+    failed: dict = dataclasses.field(default_factory=dict)  # public id: why it could not be destroyed
+    objects_left: dict = dataclasses.field(default_factory=dict)  # storage object: why it is still there
+
+    def as_dict(self):
+        return {"destroyed": [str(public_id) for public_id in self.destroyed],
+                "failed": {str(public_id): error for public_id, error in self.failed.items()},
+                "objects_left": self.objects_left}
+
+
 def destroy_expired(today=None):
-    """Destroy every file whose retention has passed. Returns how many."""
-    count = 0
-    for registration in due_for_destruction(today).only("pk"):
-        destroy(registration)
-        count += 1
-    return count
+    """Destroy every file whose retention has passed, each in its own transaction (one that
+    fails does not stop the others), then try again the storage objects still listed."""
+    from basisjeugdhulp.plans import storing
+
+    report = Report()
+    for registration in due_for_destruction(today).only("pk", "public_id"):
+        try:
+            destroy(registration)
+        except DatabaseError as error:
+            report.failed[registration.public_id] = str(error).strip()
+        else:
+            report.destroyed.append(registration.public_id)
+    report.objects_left = storing.retry_removals()
+    return report
 
 
 def due_for_destruction(today=None):

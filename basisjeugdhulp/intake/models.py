@@ -137,10 +137,14 @@ class Registration(models.Model):
     preferred_background = models.CharField(_("background"), max_length=100, blank=True)
     preference_other = models.CharField(_("other preference"), max_length=200, blank=True)
 
-    # A family whose trajectory closed less than 12 months ago (intake/family_keys.py).
+    # A family whose trajectory closed less than 12 months ago (intake/family_keys.py): the link
+    # to the earlier file, shown while that file exists (destroying it removes the link).
     former_trajectory = models.ForeignKey(
         "trajectories.Trajectory", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The anonymous fact the municipal figures count ("terugkerend"): it stays when the earlier
+    # file is destroyed, so the figures of past periods do not change.
+    returning = models.BooleanField(default=False, editable=False)
 
     # Triage.
     route = models.CharField(_("route"), max_length=20, choices=Route.choices, blank=True)
@@ -266,6 +270,7 @@ class Registration(models.Model):
         self.question = self.preferred_language = self.preferred_background = ""
         self.preference_other = ""
         self.former_trajectory = None
+        self.returning = False
         self.children.all().delete()
         self.family_keys.all().delete()
         self.categories.clear()
@@ -345,3 +350,97 @@ class SecondCheck(models.Model):
 
     def may_be_decided_by(self, user):
         return user.pk != self.proposed_by_id
+
+
+class RequestedBy(models.TextChoices):
+    """Who may ask (Jeugdwet art. 7.3.9 and 7.3.15): the young person from 12, for a child under 12
+    a parent with authority (or a guardian)."""
+
+    YOUNG_PERSON = "young_person", _("the young person")
+    PARENT = "parent", _("a parent with authority (child under 12)")
+
+
+class KeepingGround(models.TextChoices):
+    """Why a file of the family is kept. Art. 7.3.9 lid 2: not destroyed when that is against a
+    substantial interest of someone other than the young person, or a legal rule requires keeping it."""
+
+    OTHERS_INTEREST = "others_interest", _("a substantial interest of someone else")
+    LEGAL_DUTY = "legal_duty", _("a legal duty to keep it")
+    # Not an exception: the request does not ask for this file (e.g. another child's).
+    NOT_REQUESTED = "not_requested", _("not part of the request")
+
+
+class DestructionRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(handled_at=None)
+
+    def needing_attention(self, today, days=7):
+        """Open requests whose answer is due within `days` days, or overdue."""
+        from datetime import timedelta
+
+        return self.open().filter(deadline__lte=today + timedelta(days=days)).order_by("deadline")
+
+
+class DestructionRequest(models.Model):
+    """A family's request to destroy its file(s) (Jeugdwet art. 7.3.9), and how it was answered.
+
+    The answer is due within a month of receipt, or three months when the beheerder extends it with
+    a reason (AVG art. 12(3)). What identifies the family (name, address, birth year, who asked)
+    is kept only while the request is open: once answered it is cleared, and what stays is the
+    dates, who asked (as a kind), and per file whether it was destroyed or kept and why.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    received_on = models.DateField(_("request received on"), default=local_today)
+    requested_by = models.CharField(_("asked by"), max_length=20, choices=RequestedBy.choices)
+    requester_name = models.CharField(_("name of who asked"), max_length=100, blank=True)
+    family_name = models.CharField(_("family name as registered"), max_length=80, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    house_number = models.CharField(_("house number"), max_length=12, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("child's year of birth"), null=True, blank=True)
+    covers = models.CharField(_("what the request covers"), max_length=300)
+    deadline = models.DateField(_("answer due"))
+    extension_reason = models.CharField(_("reason for the extension"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    objects = DestructionRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        verbose_name = _("destruction request")
+        verbose_name_plural = _("destruction requests")
+
+    @property
+    def is_open(self):
+        return self.handled_at is None
+
+    @property
+    def is_extended(self):
+        return bool(self.extension_reason)
+
+
+class RequestedFile(models.Model):
+    """One file of a request's family: destroyed, or kept under an exception of art. 7.3.9 lid 2."""
+
+    request = models.ForeignKey(DestructionRequest, on_delete=models.CASCADE, related_name="files")
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="+")
+    destroyed = models.BooleanField(default=False)
+    exception = models.CharField(_("exception"), max_length=20, choices=KeepingGround.choices, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+
+class PendingRemoval(models.Model):
+    """A storage object (every version of it) that must go but could not be removed yet: listed
+    in the transaction that destroys its row, removed after the commit, retried daily until gone
+    (plans/storing.py). The name is random and says nothing about the family."""
+
+    name = models.CharField(max_length=255, unique=True)
+    since = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["since"]

@@ -34,5 +34,6 @@ def store_family_keys(registration):
         .first()
     )
     if registration.former_trajectory is not None:
-        registration.save(update_fields=["former_trajectory"])
+        registration.returning = True
+        registration.save(update_fields=["former_trajectory", "returning"])
     return registration.former_trajectory

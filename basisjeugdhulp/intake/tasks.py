@@ -8,4 +8,4 @@ from basisjeugdhulp.intake import destruction
 @task
 def destroy_expired_files():
     """Destroy the files whose retention period (settings.RETENTION_YEARS) has passed."""
-    return destruction.destroy_expired()
+    return destruction.destroy_expired().as_dict()

@@ -6,3 +6,6 @@ class PlansConfig(AppConfig):
     name = "basisjeugdhulp.plans"
     label = "plans"
     verbose_name = _("A3 plans")
+
+    def ready(self):
+        from basisjeugdhulp.plans import checks  # noqa: F401 (registers the storage checks)

@@ -1,9 +1,14 @@
 """Keeping plan photos: normalise, store the objects, then the row — never a half state.
 
 Order of writes (shared/SECURITY.md): the objects first, under fresh random keys; then the
-database row. If storage fails, what was stored of this photo is removed and nothing is
-written. If the row cannot be written, its objects are removed. Whatever slips through both
-(a process killed in between) is found by `manage.py sweep_plan_photos`.
+database row. If storage fails, nothing is written and what was stored of this photo is listed
+for removal (not removed now: the user does not wait on a failing storage twice). If the row
+cannot be written, its objects are removed. Whatever slips through both (a process killed in
+between) is found by `manage.py sweep_plan_photos`.
+
+Removing means every version and delete marker of the object, so a bucket with versioning
+keeps nothing; what storage refuses stays listed (intake.PendingRemoval) and is tried again by
+the daily commands (docs/configuration.md, Object versioning).
 """
 
 import logging
@@ -57,13 +62,90 @@ def new_key(kind):
     return f"{PREFIX}{secrets.token_hex(16)}-{kind}.jpg"
 
 
+def _s3(storage):
+    """The boto3 client and bucket of an S3 storage; None for a disk."""
+    client = getattr(getattr(getattr(storage, "connection", None), "meta", None), "client", None)
+    return (client, storage.bucket_name) if client is not None and hasattr(storage, "bucket_name") else None
+
+
+def _key(storage, name):
+    from storages.utils import clean_name
+
+    return storage._normalize_name(clean_name(name))
+
+
+def _every_version(client, bucket, prefix):
+    """{key: [(version id, last modified)]} of every version and delete marker under `prefix`.
+    A bucket without versioning answers one version per object, id "null"."""
+    found = {}
+    for page in client.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+        for entry in [*page.get("Versions", ()), *page.get("DeleteMarkers", ())]:
+            found.setdefault(entry["Key"], []).append((entry["VersionId"], entry["LastModified"]))
+    return found
+
+
 def remove_objects(names):
-    """Best effort: an object that cannot be removed now is left to the sweep."""
+    """Remove the objects, every version and delete marker of them on a bucket with versioning
+    (a plain delete there only hides the photo behind a marker). Returns {name: error} of what
+    could not be removed; the caller lists it for a later try (remove_after_commit)."""
+    failed = {}
+    s3 = _s3(default_storage)
     for name in names:
         try:
-            default_storage.delete(name)
-        except STORAGE_ERRORS:
-            logger.warning("Could not remove %s; the sweep will", name, exc_info=True)
+            if s3 is None:
+                default_storage.delete(name)
+                continue
+            client, bucket = s3
+            key = _key(default_storage, name)
+            versions = _every_version(client, bucket, key).get(key, [])
+            if not versions:
+                continue
+            answer = client.delete_objects(Bucket=bucket, Delete={
+                "Objects": [{"Key": key, "VersionId": version} for version, _when in versions], "Quiet": True,
+            })
+            if answer.get("Errors"):
+                failed[name] = "; ".join(f"{error['Code']}: {error.get('Message', '')}" for error in answer["Errors"])
+        except STORAGE_ERRORS as error:
+            failed[name] = str(error)
+    for name, error in failed.items():
+        logger.warning("Could not remove %s (%s); listed for another try", name, error)
+    return failed
+
+
+def list_for_removal(names):
+    """List objects to be removed by the next retry_removals (no storage call now)."""
+    from basisjeugdhulp.intake.models import PendingRemoval
+
+    PendingRemoval.objects.bulk_create([PendingRemoval(name=name) for name in names], ignore_conflicts=True)
+
+
+def remove_after_commit(names):
+    """In the transaction that removes the rows: list the objects as to be removed, and remove
+    them once it commits. What storage refuses stays listed (intake.PendingRemoval) and is tried
+    again by retry_removals (the daily destroy_expired_files and sweep_plan_photos)."""
+    names = list(names)
+    if not names:
+        return
+    list_for_removal(names)
+    transaction.on_commit(lambda: retry_removals(names))
+
+
+def retry_removals(names=None):
+    """Try to remove the listed objects (all of them, or `names`). Returns {name: error} of what
+    is still there."""
+    from django.db.models import F
+
+    from basisjeugdhulp.intake.models import PendingRemoval
+
+    pending = PendingRemoval.objects.all()
+    if names is not None:
+        pending = pending.filter(name__in=names)
+    names = list(pending.values_list("name", flat=True))
+    failed = remove_objects(names)
+    PendingRemoval.objects.filter(name__in=set(names) - set(failed)).delete()
+    for name, error in failed.items():
+        PendingRemoval.objects.filter(name=name).update(attempts=F("attempts") + 1, last_error=error[:300])
+    return failed
 
 
 def keep(trajectory, normalised, user, *, kept=None):
@@ -76,7 +158,9 @@ def keep(trajectory, normalised, user, *, kept=None):
             stored.append(default_storage.save(new_key(kind), ContentFile(data)))
     except STORAGE_ERRORS as error:
         logger.warning("Photo storage unavailable: %s", error)
-        remove_objects(stored)
+        # Not another wait on a storage that just failed (the user's 10 s budget): what was
+        # stored of this photo (the photo, when the thumbnail failed) is listed for the daily run.
+        list_for_removal(stored)
         raise StorageUnavailable(str(error)) from error
     try:
         with transaction.atomic():
@@ -131,20 +215,28 @@ def keep_uploads(trajectory, uploads, user, *, kept=None):
 
 
 def orphans(older_than):
-    """Object names under plans/ that no row points to and that are older than `older_than`."""
+    """Object names under plans/ that no row points to and that are older than `older_than`.
+    On S3 every key with a version or delete marker counts: an object deleted on a bucket with
+    versioning is hidden, not gone, and its old versions are orphans too."""
+    s3 = _s3(default_storage)
+    if s3 is not None:
+        versions = _every_version(*s3, PREFIX)
+        return _unreferenced(
+            {name for name, found in versions.items() if max(when for _v, when in found) < older_than}
+        )
     try:
         _folders, names = default_storage.listdir(PREFIX)
     except FileNotFoundError:  # a disk storage where no photo was ever kept
         return []
-    candidates = {PREFIX + name for name in names}
+    return [name for name in _unreferenced({PREFIX + name for name in names})
+            if default_storage.get_modified_time(name) < older_than]
+
+
+def _unreferenced(candidates):
     if not candidates:
         return []
     referenced = set(PlanPhoto.objects.filter(image__in=candidates).values_list("image", flat=True))
     referenced |= set(
         PlanPhoto.objects.filter(thumbnail__in=candidates).values_list("thumbnail", flat=True)
     )
-    return sorted(
-        name
-        for name in candidates - referenced
-        if default_storage.get_modified_time(name) < older_than
-    )
+    return sorted(candidates - referenced)

@@ -75,7 +75,7 @@ class TrajectoryWatch(Watch):
         from matching.models import Match
 
         days = {_local_date(m) for m in Match.objects.filter(trajectory_id__in=pks).values_list("ended_at", flat=True)}
-        # A returning family counts as one while its former trajectory exists.
+        # A returning family's link (shown, not counted: Registration.returning is) goes with it.
         days.update(Registration.objects.filter(former_trajectory_id__in=pks).values_list("received_on", flat=True))
         return days
 

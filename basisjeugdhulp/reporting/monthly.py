@@ -93,7 +93,7 @@ def facts_for(month, today):
     own = {"record_key": "figure_key"}
     facts = []
     facts += _rows(registrations.filter(period("received_on")), "received", month, key="channel", **own)
-    facts += _rows(registrations.filter(period("received_on"), former_trajectory__isnull=False), "returning", month, **own)
+    facts += _rows(registrations.filter(period("received_on"), returning=True), "returning", month, **own)
     facts += _rows(registrations.filter(period("triaged_on")), "triaged", month, key="route", **own)
     due = registrations.filter(period("contact_due"), contact_due__lte=today)
     facts += _rows(due, "due", month, **own)
