@@ -15,6 +15,6 @@ def normalise(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("intake", "0007_registration_last_changed_at")]
+    dependencies = [("intake", "0008_destruction_requests_and_pending_removals")]
 
     operations = [migrations.RunPython(normalise, migrations.RunPython.noop)]
