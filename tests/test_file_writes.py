@@ -1,0 +1,330 @@
+"""Every write to a family's file is serialised, all-or-nothing and idempotent (issue 21; issue
+28 point 2): real parallel requests on PostgreSQL and S3, each race repeated ROUNDS times.
+
+The rule under test (intake/file_lock.py): every writer locks the aanmelding, then looks again.
+Two writers: one saves, the other gets a 409 with what they typed. A writer and destruction: the
+writer either saves first (and destruction removes it) or finds the file destroyed (a Dutch page,
+410) — never a row or an object of a destroyed file left behind.
+"""
+
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from basisjeugdhulp.accounts.roles import Role
+from basisjeugdhulp.audit.models import AccessEvent, Action
+from basisjeugdhulp.intake.models import Registration, SecondCheck
+from basisjeugdhulp.plans.models import PlanPhoto
+from basisjeugdhulp.trajectories.models import Trajectory
+from matching.models import Match, MatchRole, Professional
+from tests import factories
+from tests.conftest import RegisterClient, make_user, need
+from tests.races import at_once
+from tests.test_plan_photos import stored_objects
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROUNDS = 20
+DESTROYED = "Het dossier van dit gezin is intussen vernietigd"
+
+
+def postgresql():
+    need(connection.vendor == "postgresql", "row locks need PostgreSQL (DATABASE_URL)")
+
+
+def signed_in(user):
+    client = RegisterClient()
+    client.force_login(user)
+    return client
+
+
+def events(case, action):
+    return AccessEvent.objects.filter(family=case.public_id, action=action).count()
+
+
+def report(what, rounds, **counts):
+    print(f"\n{what}: {rounds} rounds, " + ", ".join(f"{n} {label}" for label, n in counts.items()))
+
+
+def photo(name="plan.jpg"):
+    return SimpleUploadedFile(name, factories.jpeg_bytes(), content_type="image/jpeg")
+
+
+def upload(client, journey, submission_id, name="plan.jpg"):
+    return client.post(
+        reverse("plans:upload", args=[journey.public_id]),
+        {"camera": [photo(name)], "submission_id": str(submission_id)},
+    )
+
+
+def destroy(client, case, after=0.0):
+    time.sleep(after)
+    return client.post(reverse("audit:destroy", args=[case.public_id]), {"confirm": "vernietigen"})
+
+
+def offset(round_):
+    """Destruction starts 0-45 ms after the writer, round by round: the rounds sweep the whole
+    window in which the two meet (the writer reads, validates and logs before it locks)."""
+    return (round_ % 10) * 0.005
+
+
+# Two writers on one file.
+
+
+def test_two_triagists_at_once_one_saves_and_the_other_keeps_their_input(personas):
+    postgresql()
+    first, second = signed_in(personas.triagist), signed_in(make_user("tess", Role.TRIAGIST, personas.team))
+    conflicts = 0
+    for _round in range(ROUNDS):
+        case = factories.registration(personas.team)
+        url = reverse("intake:triage", args=[case.public_id])
+        responses = at_once([
+            lambda: first.post(url, {"route": "basic", "product": "gb_middel"}),
+            lambda: second.post(url, {"route": "specialist", "motivation": "Zorgen om Sara, vraag om specialist."}),
+        ])
+        assert sorted(r.status_code for r in responses) == [302, 409]
+        loser = next(r for r in responses if r.status_code == 409)
+        assert "Uw invoer is niet opgeslagen." in loser.text
+        case.refresh_from_db()
+        assert events(case, Action.TRIAGE) == 1
+        if loser is responses[0]:  # the specialist proposal won
+            assert case.status == "second_check" and "<dd>gb_middel</dd>" in loser.text
+            assert not Trajectory.objects.filter(registration=case).exists()
+        else:
+            assert case.status == "awaiting_contact" and "Zorgen om Sara, vraag om specialist." in loser.text
+            assert not SecondCheck.objects.filter(registration=case).exists()
+        conflicts += 1
+    report("triage races", ROUNDS, answered_409=conflicts)
+
+
+def test_two_tweede_lezers_at_once_one_decides_and_the_other_keeps_their_note(personas):
+    postgresql()
+    first = signed_in(personas.second_reader)
+    second = signed_in(make_user("dirk", Role.SECOND_READER, personas.team))
+    conflicts = 0
+    for _round in range(ROUNDS):
+        case = factories.registration(personas.team, "second_check", by=personas.triagist)
+        check = case.second_checks.get()
+        url = reverse("intake:decide", args=[check.public_id])
+        responses = at_once([
+            lambda: first.post(url, {"decision": "approve", "note": "Akkoord, specialistische zorg nodig."}),
+            lambda: second.post(url, {"decision": "reject", "note": "Eerst basis jeugdhulp proberen."}),
+        ])
+        assert sorted(r.status_code for r in responses) == [302, 409]
+        loser = next(r for r in responses if r.status_code == 409)
+        check.refresh_from_db()
+        case.refresh_from_db()
+        assert "over dit voorstel besloten" in loser.text and "Uw invoer is niet opgeslagen." in loser.text
+        if check.approved:
+            assert case.status == "referred" and "Eerst basis jeugdhulp proberen." in loser.text
+        else:
+            assert case.status == "new" and "Akkoord, specialistische zorg nodig." in loser.text
+        assert events(case, Action.SECOND_CHECK) == 1
+        conflicts += 1
+    report("second-check races", ROUNDS, answered_409=conflicts)
+
+
+def test_two_first_contacts_at_once_one_saves_one_lead(personas):
+    postgresql()
+    bob, alice = signed_in(personas.professional), signed_in(personas.triagist)
+    today = timezone.localdate().isoformat()
+    conflicts = 0
+    for _round in range(ROUNDS):
+        journey = factories.trajectory(personas.team, state="awaiting_contact")
+        Trajectory.objects.filter(pk=journey.pk).update(lead=None)
+        case = journey.registration
+        url = reverse("intake:first_contact", args=[case.public_id])
+        responses = at_once([
+            lambda: bob.post(url, {"contacted_on": today, "contact_mode": "phone"}),
+            lambda: alice.post(url, {"contacted_on": today, "contact_mode": "home"}),
+        ])
+        assert sorted(r.status_code for r in responses) == [302, 409]
+        loser = next(r for r in responses if r.status_code == 409)
+        assert "eerste contact vastgelegd" in loser.text
+        case.refresh_from_db()
+        assert events(case, Action.FIRST_CONTACT) == 1
+        assert Match.objects.filter(trajectory=journey, role=MatchRole.LEAD, ended_at=None).count() <= 1
+        conflicts += 1
+    report("first-contact races", ROUNDS, answered_409=conflicts)
+
+
+def test_lead_and_duo_closing_at_once_close_once(personas):
+    postgresql()
+    duo = Professional.objects.get(user=personas.triagist)
+    lead, partner = signed_in(personas.professional), signed_in(personas.triagist)
+    today = timezone.localdate().isoformat()
+    conflicts = 0
+    for _round in range(ROUNDS):
+        journey = factories.trajectory(personas.team)
+        Trajectory.objects.filter(pk=journey.pk).update(duo=duo)
+        url = reverse("trajectories:close", args=[journey.public_id])
+        responses = at_once([
+            lambda: lead.post(url, {"ended_on": today, "end_reason": "goal", "hours_per_week": "2"}),
+            lambda: partner.post(url, {"ended_on": today, "end_reason": "moved", "hours_per_week": "3,5"}),
+        ])
+        assert sorted(r.status_code for r in responses) == [302, 409]
+        loser = next(r for r in responses if r.status_code == 409)
+        journey.refresh_from_db()
+        assert "dit traject afgesloten" in loser.text
+        typed = "<dd>3,5</dd>" if journey.end_reason == "goal" else "<dd>2</dd>"
+        assert typed in loser.text
+        assert events(journey.registration, Action.CLOSE) == 1
+        conflicts += 1
+    report("close races", ROUNDS, answered_409=conflicts)
+
+
+# The same upload twice.
+
+
+def test_the_same_upload_sent_twice_at_once_stores_one_version(personas):
+    postgresql()
+    phone, retry = signed_in(personas.professional), signed_in(personas.professional)
+    before = set(stored_objects())
+    already = 0
+    for _round in range(ROUNDS):
+        journey = factories.trajectory(personas.team)
+        submission = uuid.uuid4()
+        responses = at_once([lambda: upload(phone, journey, submission), lambda: upload(retry, journey, submission)])
+        assert [r.status_code for r in responses] == [302, 302]
+        assert {r["Location"] for r in responses} == {reverse("trajectories:detail", args=[journey.public_id])}
+        assert journey.photos.count() == 1
+        assert events(journey.registration, Action.UPLOAD_PHOTO) == 1
+        pages = [client.get(r["Location"]).text for client, r in zip((phone, retry), responses, strict=True)]
+        already += sum("Deze foto&#x27;s waren al bewaard." in page for page in pages)
+        assert sum("1 foto toegevoegd aan het plan." in page for page in pages) == 1
+    kept = set(PlanPhoto.objects.values_list("image", flat=True)) | set(PlanPhoto.objects.values_list("thumbnail", flat=True))
+    # Two objects per version; the second send's objects were removed, none left over.
+    assert {f"plans/{name}" for name in set(stored_objects()) - before} == kept
+    report("double uploads", ROUNDS, told_already_saved=already)
+    assert already == ROUNDS
+
+
+def test_a_double_tap_on_upload_lands_on_the_same_page(personas):
+    bob = signed_in(personas.professional)
+    journey = factories.trajectory(personas.team)
+    submission = uuid.uuid4()
+    first = upload(bob, journey, submission)
+    again = upload(bob, journey, submission)
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    assert "Deze foto&#x27;s waren al bewaard." in bob.get(again["Location"]).text
+    assert journey.photos.count() == 1
+    # A new upload (a new form, a new id) is a new version.
+    assert upload(bob, journey, uuid.uuid4()).status_code == 302
+    assert journey.photos.count() == 2
+
+
+# Writing while the beheerder destroys the file.
+
+
+def test_an_upload_while_the_file_is_destroyed_leaves_no_row_and_no_object(personas):
+    postgresql()
+    bob, bea = signed_in(personas.professional), signed_in(personas.administrator)
+    before = set(stored_objects())
+    outcomes = {302: 0, 410: 0}
+    for round_ in range(ROUNDS):
+        journey = factories.trajectory(personas.team)
+        case = journey.registration
+        upload_response, destroyed = at_once([
+            lambda: upload(bob, journey, uuid.uuid4()), lambda: destroy(bea, case, offset(round_)),
+        ])
+        assert destroyed.status_code == 302
+        assert upload_response.status_code in (302, 410)
+        outcomes[upload_response.status_code] += 1
+        if upload_response.status_code == 410:
+            assert DESTROYED in upload_response.text
+        assert Registration.objects.get(pk=case.pk).destroyed_at is not None
+        assert not PlanPhoto.objects.filter(trajectory=journey).exists()
+        assert set(stored_objects()) == before  # no object of the destroyed file in S3
+    report("upload vs destruction", ROUNDS, upload_first=outcomes[302], told_destroyed=outcomes[410])
+
+
+@pytest.mark.parametrize("writer", ["triage", "first_contact"])
+def test_a_submit_while_the_file_is_destroyed_writes_nothing_to_it(personas, writer):
+    postgresql()
+    bea = signed_in(personas.administrator)
+    today = timezone.localdate().isoformat()
+    outcomes = {302: 0, 410: 0}
+    for round_ in range(ROUNDS):
+        if writer == "triage":
+            case = factories.registration(personas.team)
+            client = signed_in(personas.triagist)
+            data = {"route": "specialist", "motivation": "Moeder vertelt over geweld thuis."}
+        else:
+            case = factories.registration(personas.team, "awaiting_contact", received_on=timezone.localdate() - timedelta(days=20))
+            client = signed_in(personas.professional)
+            data = {"contacted_on": today, "contact_mode": "phone", "contact_late_reason": "Moeder vertelt over geweld thuis."}
+        url = reverse(f"intake:{writer}", args=[case.public_id])
+        written, destroyed = at_once([lambda: client.post(url, data), lambda: destroy(bea, case, offset(round_))])
+        assert destroyed.status_code == 302 and written.status_code in (302, 410)
+        outcomes[written.status_code] += 1
+        if written.status_code == 410:
+            assert DESTROYED in written.text and "geweld" not in written.text
+            assert events(case, getattr(Action, writer.upper())) == 0
+        case = Registration.objects.get(pk=case.pk)
+        assert case.destroyed_at is not None and case.contact_late_reason == ""
+        assert not SecondCheck.objects.filter(registration=case).exclude(motivation="").exists()
+    report(f"{writer} vs destruction", ROUNDS, writer_first=outcomes[302], told_destroyed=outcomes[410])
+
+
+def test_a_writer_on_a_destroyed_file_is_told_in_dutch_and_nothing_is_written(personas):
+    case = factories.registration(personas.team)
+    journey = factories.trajectory(personas.team)
+    destroy(signed_in(personas.administrator), case)
+    destroy(signed_in(personas.administrator), journey.registration)
+    alice, bob = signed_in(personas.triagist), signed_in(personas.professional)
+    before = set(stored_objects())
+    for response in (
+        alice.post(reverse("intake:triage", args=[case.public_id]), {"route": "advice"}),
+        bob.post(reverse("plans:upload", args=[journey.public_id]), {"camera": [photo()]}),
+        bob.post(reverse("trajectories:close", args=[journey.public_id]), {"end_reason": "goal"}),
+    ):
+        assert response.status_code == 410 and DESTROYED in response.text
+    assert Registration.objects.get(pk=case.pk).status == "new"
+    assert not PlanPhoto.objects.exists() and set(stored_objects()) == before
+    # Someone of another team learns nothing: a plain 404.
+    oscar = signed_in(personas.outsider)
+    assert oscar.post(reverse("plans:upload", args=[journey.public_id]), {"camera": [photo()]}).status_code == 404
+
+
+# All or nothing: the access log refuses the upload's entry.
+
+
+@pytest.fixture
+def access_log_refusing_uploads():
+    """A real failing log write: a PostgreSQL trigger that refuses upload entries."""
+    postgresql()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_refuse_upload_entry() RETURNS trigger LANGUAGE plpgsql AS $$"
+            " BEGIN IF NEW.action = 'upload_photo' THEN RAISE EXCEPTION 'access log unavailable'; END IF;"
+            " RETURN NEW; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER test_refuse_upload_entry BEFORE INSERT ON audit_accessevent"
+            " FOR EACH ROW EXECUTE FUNCTION test_refuse_upload_entry()"
+        )
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER test_refuse_upload_entry ON audit_accessevent")
+        cursor.execute("DROP FUNCTION test_refuse_upload_entry()")
+
+
+def test_when_the_access_log_refuses_the_upload_nothing_is_kept_and_the_user_is_told(personas, request):
+    bob = signed_in(personas.professional)
+    journey = factories.trajectory(personas.team)
+    before = set(stored_objects())
+    request.getfixturevalue("access_log_refusing_uploads")
+    response = bob.post(
+        reverse("plans:upload", args=[journey.public_id]), {"camera": [photo(), photo("tweede.jpg")]}
+    )
+    assert response.status_code == 503
+    assert "De foto kon nu niet worden opgeslagen, dus er is niets van bewaard." in response.text
+    assert not PlanPhoto.objects.exists()
+    assert set(stored_objects()) == before
+    assert events(journey.registration, Action.UPLOAD_PHOTO) == 0
