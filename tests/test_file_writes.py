@@ -68,10 +68,10 @@ def destroy(client, case, after=0.0):
     return client.post(reverse("audit:destroy", args=[case.public_id]), {"confirm": "vernietigen"})
 
 
-def offset(round_):
-    """Destruction starts 0-45 ms after the writer, round by round: the rounds sweep the whole
-    window in which the two meet (the writer reads, validates and logs before it locks)."""
-    return (round_ % 10) * 0.005
+def offset(round_, step=0.005):
+    """The second party starts 0-9 steps after the writer, round by round: the rounds sweep the
+    whole window in which the two meet (the writer reads, validates, stores before it locks)."""
+    return (round_ % 10) * step
 
 
 # Two writers on one file.
@@ -219,6 +219,33 @@ def test_a_double_tap_on_upload_lands_on_the_same_page(personas):
     assert journey.photos.count() == 2
 
 
+def test_a_photo_while_the_duo_closes_is_kept_before_or_refused_after(personas):
+    postgresql()
+    duo = Professional.objects.get(user=personas.triagist)
+    lead, partner = signed_in(personas.professional), signed_in(personas.triagist)
+    today = timezone.localdate().isoformat()
+    before = set(stored_objects())
+    outcomes = {302: 0, 409: 0}
+    for round_ in range(ROUNDS):
+        journey = factories.trajectory(personas.team)
+        Trajectory.objects.filter(pk=journey.pk).update(duo=duo)
+        url = reverse("trajectories:close", args=[journey.public_id])
+
+        def closing(after=offset(round_, step=0.03)):
+            time.sleep(after)
+            return partner.post(url, {"ended_on": today, "end_reason": "goal", "hours_per_week": "2"})  # noqa: B023
+
+        photo_response, closed = at_once([lambda: upload(lead, journey, uuid.uuid4(), "avond.jpg"), closing])
+        assert closed.status_code == 302 and photo_response.status_code in (302, 409)
+        outcomes[photo_response.status_code] += 1
+        if photo_response.status_code == 409:
+            assert "dit traject afgesloten" in photo_response.text and "avond.jpg" in photo_response.text
+        assert journey.photos.count() == (photo_response.status_code == 302)
+    kept = {name for photo in PlanPhoto.objects.all() for name in photo.keys()}
+    assert {f"plans/{name}" for name in set(stored_objects()) - before} == kept  # no orphan left
+    report("upload vs closing", ROUNDS, photo_first=outcomes[302], answered_409=outcomes[409])
+
+
 # Writing while the beheerder destroys the file.
 
 
@@ -231,7 +258,7 @@ def test_an_upload_while_the_file_is_destroyed_leaves_no_row_and_no_object(perso
         journey = factories.trajectory(personas.team)
         case = journey.registration
         upload_response, destroyed = at_once([
-            lambda: upload(bob, journey, uuid.uuid4()), lambda: destroy(bea, case, offset(round_)),
+            lambda: upload(bob, journey, uuid.uuid4()), lambda: destroy(bea, case, offset(round_, step=0.03)),
         ])
         assert destroyed.status_code == 302
         assert upload_response.status_code in (302, 410)
