@@ -299,24 +299,40 @@ def test_a_submit_while_the_file_is_destroyed_writes_nothing_to_it(personas, wri
     report(f"{writer} vs destruction", ROUNDS, writer_first=outcomes[302], told_destroyed=outcomes[410])
 
 
-def test_a_writer_on_a_destroyed_file_is_told_in_dutch_and_nothing_is_written(personas):
-    case = factories.registration(personas.team)
-    journey = factories.trajectory(personas.team)
-    destroy(signed_in(personas.administrator), case)
-    destroy(signed_in(personas.administrator), journey.registration)
-    alice, bob = signed_in(personas.triagist), signed_in(personas.professional)
-    before = set(stored_objects())
-    for response in (
-        alice.post(reverse("intake:triage", args=[case.public_id]), {"route": "advice"}),
-        bob.post(reverse("plans:upload", args=[journey.public_id]), {"camera": [photo()]}),
-        bob.post(reverse("trajectories:close", args=[journey.public_id]), {"end_reason": "goal"}),
-    ):
-        assert response.status_code == 410 and DESTROYED in response.text
-    assert Registration.objects.get(pk=case.pk).status == "new"
-    assert not PlanPhoto.objects.exists() and set(stored_objects()) == before
+def test_every_writer_on_a_destroyed_file_is_told_in_dutch_and_nothing_is_written(personas):
+    """Every view that writes to a family's file, on a file destroyed while its page was open."""
+    new = factories.registration(personas.team)
+    proposed = factories.registration(personas.team, "second_check", by=personas.triagist)
+    waiting = factories.trajectory(personas.team, state="awaiting_contact")
+    started = factories.trajectory(personas.team)
+    unmatched = factories.trajectory(personas.team)
+    Trajectory.objects.filter(pk=unmatched.pk).update(lead=None)
+    bea = signed_in(personas.administrator)
+    for case in (new, proposed, waiting.registration, started.registration, unmatched.registration):
+        assert destroy(bea, case).status_code == 302
+    alice, bob, carol = signed_in(personas.triagist), signed_in(personas.professional), signed_in(personas.second_reader)
+    other = Professional.objects.get(user=personas.triagist)
+    today = timezone.localdate().isoformat()
+    before_objects, before_events = set(stored_objects()), AccessEvent.objects.exclude(action=Action.VIEW_FILE).count()
+    writes = {
+        "intake:triage": (alice, new.public_id, {"route": "advice"}),
+        "intake:decide": (carol, proposed.second_checks.get().public_id, {"decision": "approve", "note": "Akkoord."}),
+        "intake:first_contact": (bob, waiting.registration.public_id, {"contacted_on": today, "contact_mode": "phone"}),
+        "matching:assign": (alice, unmatched.registration.public_id, {"lead": other.pk, "product": unmatched.product}),
+        "matching:rematch": (alice, started.registration.public_id, {"lead": other.pk, "reason": "geen_klik"}),
+        "plans:upload": (bob, started.public_id, {"camera": [photo()]}),
+        "trajectories:close": (bob, started.public_id, {"ended_on": today, "end_reason": "goal", "hours_per_week": "2"}),
+    }
+    for name, (client, public_id, data) in writes.items():
+        response = client.post(reverse(name, args=[public_id]), data)
+        assert response.status_code == 410 and DESTROYED in response.text, name
+    assert AccessEvent.objects.exclude(action=Action.VIEW_FILE).count() == before_events  # nothing done
+    assert Registration.objects.get(pk=new.pk).status == "new"
+    assert not PlanPhoto.objects.exists() and set(stored_objects()) == before_objects
+    assert not Match.objects.filter(trajectory__in=[unmatched, started], professional=other).exists()
     # Someone of another team learns nothing: a plain 404.
     oscar = signed_in(personas.outsider)
-    assert oscar.post(reverse("plans:upload", args=[journey.public_id]), {"camera": [photo()]}).status_code == 404
+    assert oscar.post(reverse("plans:upload", args=[started.public_id]), {"camera": [photo()]}).status_code == 404
 
 
 # All or nothing: the access log refuses the upload's entry.
