@@ -17,9 +17,13 @@ writers never wait for each other crosswise (a deadlock). On SQLite select_for_u
 nothing; its writes are serialised by the database's own lock (BEGIN IMMEDIATE, settings.py).
 """
 
+import logging
+
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
 
 
 class FileDestroyed(Exception):
@@ -33,6 +37,8 @@ class FileChanged(Exception):
         super().__init__(registration.pk)
         self.registration = registration
         self.trajectory = trajectory
+        # Raised only under the lock: how often two writers really met (the race tests count it).
+        logger.info("A write to file %s was refused under its lock: changed meanwhile", registration.pk)
 
 
 def lock_file(registration, *, statuses=None):
@@ -45,6 +51,7 @@ def lock_file(registration, *, statuses=None):
     pk = getattr(registration, "pk", registration)
     locked = Registration._base_manager.select_for_update().get(pk=pk)
     if locked.destroyed_at is not None:
+        logger.info("A write to file %s was refused under its lock: destroyed", pk)
         raise FileDestroyed(pk)
     if statuses is not None and locked.status not in statuses:
         raise FileChanged(locked)
