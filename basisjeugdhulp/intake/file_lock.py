@@ -38,7 +38,8 @@ class FileChanged(Exception):
         self.registration = registration
         self.trajectory = trajectory
         # Raised only under the lock: how often two writers really met (the race tests count it).
-        logger.info("A write to file %s was refused under its lock: changed meanwhile", registration.pk)
+        logger.info("A write to file %s was refused under its lock: changed meanwhile",
+                    registration.pk)
 
 
 def lock_file(registration, *, statuses=None):
@@ -63,9 +64,9 @@ def lock_trajectory(trajectory, *, open_only=True):
     with its aanmelding. `open_only`: a closed trajectory refuses the action (FileChanged)."""
     from basisjeugdhulp.trajectories.models import Trajectory
 
-    registration_id = Trajectory._base_manager.values_list("registration_id", flat=True).get(pk=trajectory.pk)
-    registration = lock_file(registration_id)
-    locked = Trajectory._base_manager.select_for_update().get(pk=trajectory.pk)
+    rows = Trajectory._base_manager.filter(pk=trajectory.pk)
+    registration = lock_file(rows.values_list("registration_id", flat=True).get())
+    locked = rows.select_for_update().get()
     locked.registration = registration
     if open_only and locked.is_closed:
         raise FileChanged(registration, locked)
@@ -79,9 +80,10 @@ def not_found(request, model, **lookup):
 
     if request.method == "POST":
         path = "" if model._meta.model_name == "registration" else "registration__"
-        destroyed = model._base_manager.filter(
-            **{f"{path}destroyed_at__isnull": False, f"{path}team_id__in": team_ids_of(request.user)}, **lookup
-        )
+        of_own_teams = {
+            f"{path}destroyed_at__isnull": False, f"{path}team_id__in": team_ids_of(request.user),
+        }
+        destroyed = model._base_manager.filter(**of_own_teams, **lookup)
         if destroyed.exists():
             raise FileDestroyed(lookup)
     raise Http404

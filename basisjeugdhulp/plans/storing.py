@@ -116,7 +116,10 @@ def keep(trajectory, normalised, user, *, kept=None, submission=None):
             file_lock.lock_trajectory(trajectory)
             earlier = submission.earlier(trajectory)
             if earlier is not None:
-                logger.info("Photo %s of upload %s was kept before: found under the file's lock", submission.position, submission.id)
+                logger.info(
+                    "Photo %s of upload %s was kept before: found under the file's lock",
+                    submission.position, submission.id,
+                )
                 raise AlreadyKept(earlier)
             photo = PlanPhoto.objects.create(
                 trajectory=trajectory,

@@ -36,7 +36,8 @@ def upload(request, public_id):
     trajectory = trajectory_views.trajectory_for(request, public_id)
     if not trajectory.is_professional(request.user):
         return forbidden(request)
-    typed = [(_("Photos"), ", ".join(f.name for f in request.FILES.getlist("camera") + request.FILES.getlist("gallery")))]
+    names = [f.name for field in ("camera", "gallery") for f in request.FILES.getlist(field)]
+    typed = [(_("Photos"), ", ".join(names))]
     if trajectory.is_closed:
         return trajectory_views.closed_meanwhile(request, trajectory, typed)
     form = PlanPhotoForm(request.POST, request.FILES)
