@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from basisjeugdhulp.accounts.roles import Role
@@ -336,6 +336,33 @@ def test_a_submit_while_the_file_is_destroyed_writes_nothing_to_it(personas, wri
     report(f"{writer} vs destruction", ROUNDS, caplog, writer_first=outcomes[302], told_destroyed=outcomes[410])
 
 
+# Every page of a family's file, as a read or a write. A new page must be added here, and a new
+# write to the test below: it locks the file (intake/file_lock.py) like the others.
+WRITES = {
+    "intake:triage", "intake:decide", "intake:first_contact", "matching:assign", "matching:rematch",
+    "plans:upload", "trajectories:close",
+}
+READS = {
+    "intake:registration", "trajectories:detail", "plans:photo", "plans:thumbnail", "matching:panel",
+    "matching:choose", "audit:family",
+}
+DESTRUCTION = {"audit:destroy"}
+
+
+def file_urls(patterns=None, namespace=""):
+    """The names of the URLconf's pages of one family's file (those with a public id)."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from ((name, f"{pattern.pattern}{route}") for name, route in file_urls(pattern.url_patterns, inner))
+        elif "public_id" in str(pattern.pattern):
+            yield f"{namespace}{pattern.name}", str(pattern.pattern)
+
+
+def test_every_page_of_a_file_is_known_as_a_read_or_a_write():
+    assert {name for name, _route in file_urls()} == WRITES | READS | DESTRUCTION
+
+
 def test_every_writer_on_a_destroyed_file_is_told_in_dutch_and_nothing_is_written(personas):
     """Every view that writes to a family's file, on a file destroyed while its page was open."""
     new = factories.registration(personas.team)
@@ -360,6 +387,7 @@ def test_every_writer_on_a_destroyed_file_is_told_in_dutch_and_nothing_is_writte
         "plans:upload": (bob, started.public_id, {"camera": [photo()]}),
         "trajectories:close": (bob, started.public_id, {"ended_on": today, "end_reason": "goal", "hours_per_week": "2"}),
     }
+    assert set(writes) == WRITES
     for name, (client, public_id, data) in writes.items():
         response = client.post(reverse(name, args=[public_id]), data)
         assert response.status_code == 410 and DESTROYED in response.text, name
