@@ -1,6 +1,6 @@
 """Two triagists matching one family at the same moment (issue 21): the file's lock (the
-aanmelding, then the trajectory: intake/file_lock.py) lets one through, the other gets a 409 with their choice kept, and the database itself never
-holds two current leads."""
+aanmelding, then the trajectory: intake/file_lock.py) lets one through, the other gets a 409
+with their choice kept, and the database itself never holds two current leads."""
 
 import pytest
 from django.db import IntegrityError, transaction
