@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "basisjeugdhulp.accounts.access.AccessPolicyMiddleware",
+    # A write that meets a destroyed file: a Dutch page, nothing written (intake/file_lock.py).
+    "basisjeugdhulp.intake.file_lock.DestroyedFileMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 

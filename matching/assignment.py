@@ -28,9 +28,13 @@ class LeadChanged(Exception):
 
 
 def _lock(trajectory, expected_lead):
-    """Two triagists at once: the trajectory's row lock lets one through; the other finds the
-    lead they saw (`expected_lead`, a professional's id or None) gone and is told so."""
-    lead_id = type(trajectory).objects.select_for_update().values_list("lead_id", flat=True).get(pk=trajectory.pk)
+    """Two triagists at once: the file's lock (intake/file_lock.py: the aanmelding, then the
+    trajectory) lets one through; the other finds the lead they saw (`expected_lead`, a
+    professional's id or None) gone and is told so. A closed trajectory raises FileChanged, a
+    destroyed file FileDestroyed."""
+    from basisjeugdhulp.intake import file_lock
+
+    lead_id = file_lock.lock_trajectory(trajectory).lead_id
     if expected_lead is not UNCHECKED and lead_id != expected_lead:
         raise LeadChanged(lead_id)
     return lead_id

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from basisjeugdhulp.audit import reads
 from basisjeugdhulp.audit.models import AccessEvent, Action
+from basisjeugdhulp.intake import file_lock
 from basisjeugdhulp.intake.models import Registration
 from basisjeugdhulp.subqueries import count_of
 from basisjeugdhulp.teams.models import Team
@@ -22,13 +23,16 @@ from matching.suggestions import needs_interpreter, panel_for
 def _registration_for(request, public_id):
     """A family of the user's own team that has an open trajectory to match (else 404); the
     read is in the access log before anything of it is shown (audit/reads.py)."""
-    registration = get_object_or_404(
-        Registration.objects.visible_to(request.user)
-        .select_related("trajectory__lead__user", "trajectory__duo__user", "former_trajectory")
-        .with_category_codes()
-        .annotate(match_count=count_of("matching_match", "trajectory_id = {outer}", outer="trajectory__id")),
-        public_id=public_id,
-    )
+    try:
+        registration = (
+            Registration.objects.visible_to(request.user)
+            .select_related("trajectory__lead__user", "trajectory__duo__user", "former_trajectory")
+            .with_category_codes()
+            .annotate(match_count=count_of("matching_match", "trajectory_id = {outer}", outer="trajectory__id"))
+            .get(public_id=public_id)
+        )
+    except Registration.DoesNotExist:
+        file_lock.not_found(request, Registration, public_id=public_id)
     trajectory = getattr(registration, "trajectory", None)
     if trajectory is None or trajectory.ended_on is not None:
         raise Http404
@@ -100,6 +104,14 @@ def _lead_changed(request, registration, form):
     return _choose_page(request, registration, form, conflict=message)
 
 
+def _closed_meanwhile(request, registration, form):
+    """The trajectory was closed while the triagist chose: nothing saved, their choice kept."""
+    message = _("Meanwhile the trajectory of this family was closed. Your choice (%(chosen)s) was not saved.") % {
+        "chosen": form.cleaned_data["lead"]
+    }
+    return _choose_page(request, registration, form, conflict=message)
+
+
 def choose(request, public_id):
     """Any available professional of the team, beyond the top 5: assign, or re-match the lead.
 
@@ -143,6 +155,8 @@ def assign(request, public_id):
             AccessEvent.record(request, Action.ASSIGN, registration)
     except assignment.LeadChanged:
         return _lead_changed(request, registration, form)
+    except file_lock.FileChanged:
+        return _closed_meanwhile(request, registration, form)
     except ValidationError as refused:  # the domain's rules (assignment.py), should a form miss one
         form.add_error(None, refused)
         return _choose_page(request, registration, form)
@@ -173,6 +187,8 @@ def rematch(request, public_id):
             AccessEvent.record(request, Action.REMATCH, registration)
     except assignment.LeadChanged:
         return _lead_changed(request, registration, form)
+    except file_lock.FileChanged:
+        return _closed_meanwhile(request, registration, form)
     except ValidationError as refused:  # the domain's rules (assignment.py), should a form miss one
         form.add_error(None, refused)
         return _choose_page(request, registration, form)

@@ -1,12 +1,10 @@
-"""Two triagists matching one family at the same moment (issue 21): the trajectory's row lock
-lets one through, the other gets a 409 with their choice kept, and the database itself never
-holds two current leads."""
-
-import threading
+"""Two triagists matching one family at the same moment (issue 21): the file's lock (the
+aanmelding, then the trajectory: intake/file_lock.py) lets one through, the other gets a 409
+with their choice kept, and the database itself never holds two current leads."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -17,34 +15,11 @@ from matching import assignment
 from matching.models import Match, MatchRole, Professional
 from tests import factories
 from tests.conftest import make_user
+from tests.races import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROUNDS = 8
-
-
-def at_once(requests):
-    """Send the requests from threads released together; their responses, in order."""
-    start = threading.Barrier(len(requests))
-    responses = [None] * len(requests)
-
-    def send(index, call):
-        try:
-            start.wait(5)
-            responses[index] = call()
-        except Exception as error:  # a server error (e.g. the database refusing two leads)
-            responses[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(i, call)) for i, call in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    errors = [r for r in responses if not hasattr(r, "status_code")]
-    assert not errors, f"a request failed instead of answering: {errors}"
-    return responses
 
 
 def triagists(personas):

@@ -13,7 +13,6 @@ from botocore.config import Config as BotoConfig
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -277,7 +276,7 @@ def test_when_the_row_cannot_be_written_the_stored_objects_are_removed(personas)
     normalised = pipeline.normalise(factories.jpeg_bytes(), storing.limits())
     before = stored_objects()
     Trajectory.objects.filter(pk=journey.pk).delete()  # gone under the professional's hands
-    with pytest.raises(IntegrityError):
+    with pytest.raises(Trajectory.DoesNotExist):
         storing.keep(journey, normalised, personas.professional)
     assert stored_objects() == before
     assert not PlanPhoto.objects.exists()
@@ -312,7 +311,9 @@ def test_closing_records_hours_once_and_makes_the_trajectory_read_only(bob, jour
     page = bob.get(response["Location"]).text
     assert "Het traject van Gezin Mulder is afgesloten." in page
     assert "Foto van het A3-plan" not in page and 'name="hours_per_week"' not in page
-    assert upload(bob, journey, photo_file()).status_code == 403
+    late = upload(bob, journey, photo_file("late.jpg"))  # the page was still open on the phone
+    assert late.status_code == 409 and "Intussen heeft Bob dit traject afgesloten" in late.text and "late.jpg" in late.text
+    assert not journey.photos.exists()
     assert "Gezin Mulder" not in bob.get(reverse("trajectories:mine")).text.split("Wacht op eerste contact")[0]
     again = close(bob, journey, ended_on=today.isoformat(), end_reason="moved", hours_per_week="3")
     assert again.status_code == 409

@@ -15,7 +15,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from basisjeugdhulp.audit.models import AccessEvent, Action
-from basisjeugdhulp.intake import retention
+from basisjeugdhulp.intake import file_lock, retention
 from basisjeugdhulp.intake.models import Registration, SecondCheck
 
 SYSTEM_USER = "systeem-bewaartermijn"
@@ -38,9 +38,12 @@ def destroy(registration, request=None):
     from basisjeugdhulp.plans.models import PlanPhoto
     from matching.models import Match
 
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.destroyed_at:
-        return registration
+    # The same lock as every write to the file (intake/file_lock.py): a write that started
+    # first finishes first; one that comes after finds the file destroyed and writes nothing.
+    try:
+        registration = file_lock.lock_file(registration)
+    except file_lock.FileDestroyed:
+        return Registration._base_manager.get(pk=registration.pk)
     photos = PlanPhoto.objects.filter(trajectory__registration=registration)
     keys = [key for photo in photos for key in photo.keys()]
     photos.delete()

@@ -1,7 +1,6 @@
 """The intake forms: everything a triagist or professional enters passes through here."""
 
 import re
-import uuid
 
 from django import forms
 from django.forms import formset_factory
@@ -12,6 +11,7 @@ from basisjeugdhulp.intake.family_keys import normalise_house_number, normalise_
 from basisjeugdhulp.intake.languages import LanguageField
 from basisjeugdhulp.intake.models import QuestionCategory, Registration
 from basisjeugdhulp.intake.routes import ContactMode, Product, Route
+from basisjeugdhulp.submissions import OneTimeSubmission
 
 # Dutch numbers: 0 and nine digits, or +31 / 0031 and nine digits (spaces and dashes allowed).
 PHONE = re.compile(r"^(?:0|\+31|0031)([1-9][0-9]{8})$")
@@ -35,8 +35,7 @@ class CategoryChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class RegistrationForm(forms.ModelForm):
-    submission_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+class RegistrationForm(OneTimeSubmission, forms.ModelForm):
     categories = CategoryChoiceField(
         label=_("Question categories"),
         queryset=QuestionCategory.objects.all(),
@@ -84,8 +83,6 @@ class RegistrationForm(forms.ModelForm):
         for name in ("family_label", "phone", "postcode", "house_number", "question"):
             self.fields[name].required = True
         self.fields["channel"].choices = self.fields["channel"].choices[1:]  # no blank tile
-        if not self.is_bound and not self.initial.get("submission_id"):
-            self.initial["submission_id"] = uuid.uuid4()
 
     def clean_phone(self):
         digits = re.sub(r"[\s\-().]", "", self.cleaned_data["phone"])

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from basisjeugdhulp.accounts.access import forbidden
 from basisjeugdhulp.accounts.roles import Role, roles_of
 from basisjeugdhulp.audit import reads
 from basisjeugdhulp.audit.models import AccessEvent, Action
+from basisjeugdhulp.intake import file_lock
 from basisjeugdhulp.intake import queue as five_day_queue
 from basisjeugdhulp.intake.forms import (
     CHILDREN_PREFIX,
@@ -139,14 +140,19 @@ FILE_JOINS = ("trajectory__lead__user", "trajectory__duo__user", "former_traject
 
 def _registration_for(request, public_id):
     """The aanmelding by its public id, if the user may see it (else 404); the read is in the
-    access log before anything of it is shown (audit/reads.py)."""
-    return reads.opened(request, get_object_or_404(
-        Registration.objects.visible_to(request.user)
-        .select_related(*FILE_JOINS)
-        .with_children()
-        .with_category_codes(),
-        public_id=public_id,
-    ))
+    access log before anything of it is shown (audit/reads.py). A writer whose file was
+    destroyed meanwhile is told so (intake/file_lock.py)."""
+    try:
+        registration = (
+            Registration.objects.visible_to(request.user)
+            .select_related(*FILE_JOINS)
+            .with_children()
+            .with_category_codes()
+            .get(public_id=public_id)
+        )
+    except Registration.DoesNotExist:
+        file_lock.not_found(request, Registration, public_id=public_id)
+    return reads.opened(request, registration)
 
 
 def _page(request, registration, *, conflict=None, status=200, **forms_):
@@ -211,42 +217,50 @@ def triage(request, public_id):
         return _page(request, registration, triage_form=form)
     today = timezone.localdate()
     route = form.cleaned_data["route"]
-    with transaction.atomic():
-        # Two triagists on one aanmelding at once: the row lock lets only the first through.
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status != Status.NEW:
-            return _someone_else_was_first(request, registration, typed)
-        if route == Route.BASIC:
-            registration.route_to_basic(form.cleaned_data["product"], request.user, today)
-            messages.success(
-                request,
-                _("Routed to basis jeugdhulp. First contact by %(date)s at the latest.")
-                % {"date": date_format(registration.contact_due, "l j F")},
-            )
-        elif route == Route.SPECIALIST:
-            registration.route = Route.SPECIALIST
-            registration.status = Status.SECOND_CHECK
-            registration.triaged_on = registration.triaged_on or today
-            registration.triaged_by = request.user
-            SecondCheck.objects.create(
-                registration=registration,
-                proposed_by=request.user,
-                motivation=form.cleaned_data["motivation"],
-            )
-            messages.success(request, _("The proposal went to the tweede lezer."))
-        elif route == Route.ADVICE:
-            registration.route = Route.ADVICE
-            registration.status = Status.ADVISED
-            registration.triaged_on = today
-            registration.triaged_by = request.user
-            messages.success(request, _("Recorded as advice / elsewhere."))
-        else:
-            registration.end_as_crisis(request.user, today)
-        registration.save()
-        AccessEvent.record(request, Action.TRIAGE, registration)
+    try:
+        with transaction.atomic():
+            # Two triagists on one aanmelding at once: the file's lock lets only the first through.
+            registration = file_lock.lock_file(registration, statuses={Status.NEW})
+            done = _decide_route(request, registration, route, form, today)
+            AccessEvent.record(request, Action.TRIAGE, registration)
+    except file_lock.FileChanged:
+        return _someone_else_was_first(request, registration, typed)
+    if done:
+        messages.success(request, done)
     if route == Route.CRISIS:
         return redirect("intake:crisis")
     return redirect("intake:registration", registration.public_id)
+
+
+def _decide_route(request, registration, route, form, today):
+    """Record the triage decision on the locked aanmelding; what to tell the triagist."""
+    done = ""
+    if route == Route.BASIC:
+        registration.route_to_basic(form.cleaned_data["product"], request.user, today)
+        done = _("Routed to basis jeugdhulp. First contact by %(date)s at the latest.") % {
+            "date": date_format(registration.contact_due, "l j F")
+        }
+    elif route == Route.SPECIALIST:
+        registration.route = Route.SPECIALIST
+        registration.status = Status.SECOND_CHECK
+        registration.triaged_on = registration.triaged_on or today
+        registration.triaged_by = request.user
+        SecondCheck.objects.create(
+            registration=registration,
+            proposed_by=request.user,
+            motivation=form.cleaned_data["motivation"],
+        )
+        done = _("The proposal went to the tweede lezer.")
+    elif route == Route.ADVICE:
+        registration.route = Route.ADVICE
+        registration.status = Status.ADVISED
+        registration.triaged_on = today
+        registration.triaged_by = request.user
+        done = _("Recorded as advice / elsewhere.")
+    else:
+        registration.end_as_crisis(request.user, today)
+    registration.save()
+    return done
 
 
 def crisis(request):
@@ -254,7 +268,7 @@ def crisis(request):
     return render(request, "intake/crisis.html", {"crisis_line": CRISIS_LINE})
 
 
-def _open_checks(request, failed=None, failed_form=None):
+def _open_checks(request, failed=None, failed_form=None, conflict=None):
     """The open proposals of the own team, each with its own decision form."""
     visible = Registration.objects.visible_to(request.user)
     checks = list(
@@ -270,7 +284,9 @@ def _open_checks(request, failed=None, failed_form=None):
             if failed is not None and check.pk == failed.pk
             else SecondCheckForm(auto_id=f"check-{check.public_id}-%s")
         )
-    return render(request, "intake/second_check.html", {"checks": checks})
+    return render(
+        request, "intake/second_check.html", {"checks": checks, "conflict": conflict}, status=409 if conflict else 200
+    )
 
 
 def second_check(request):
@@ -282,37 +298,65 @@ def second_check(request):
 def decide(request, public_id):
     """Approve or reject a proposed referral. Nobody decides on their own proposal."""
     visible = Registration.objects.visible_to(request.user)
-    check = get_object_or_404(
-        SecondCheck.objects.filter(registration__in=visible, decided_at=None).select_related(
-            "registration"
-        ),
-        public_id=public_id,
-    )
+    try:
+        check = SecondCheck.objects.filter(registration__in=visible).select_related("registration").get(
+            public_id=public_id
+        )
+    except SecondCheck.DoesNotExist:
+        file_lock.not_found(request, SecondCheck, public_id=public_id)
     if not check.may_be_decided_by(request.user):
         return forbidden(request)
     form = SecondCheckForm(request.POST, auto_id=f"check-{check.public_id}-%s")
+    typed = [(_("Decision"), dict(form.fields["decision"].choices).get(request.POST.get("decision"), "")),
+             (_("Note"), request.POST.get("note", ""))]
+    if not check.is_open:
+        return _decided_meanwhile(request, check, typed)
     if not form.is_valid():
         return _open_checks(request, failed=check, failed_form=form)
-    registration = check.registration
-    with transaction.atomic():
-        check.decided_by = request.user
-        check.decided_at = timezone.now()
-        check.approved = form.cleaned_data["decision"] == "approve"
-        check.note = form.cleaned_data["note"]
-        check.save(update_fields=["decided_by", "decided_at", "approved", "note"])
-        if check.approved:
-            registration.status = Status.REFERRED
-        else:
-            # Back to triage as basis jeugdhulp: the triagist picks the product.
-            registration.route = Route.BASIC
-            registration.status = Status.NEW
-        registration.save(update_fields=["route", "status"])
-        AccessEvent.record(request, Action.SECOND_CHECK, registration)
+    try:
+        with transaction.atomic():
+            # Two tweede lezers on one proposal at once: the file's lock lets only the first through.
+            registration = file_lock.lock_file(check.registration, statuses={Status.SECOND_CHECK})
+            check = SecondCheck.objects.get(pk=check.pk)
+            if not check.is_open:
+                raise file_lock.FileChanged(registration)
+            check.decided_by = request.user
+            check.decided_at = timezone.now()
+            check.approved = form.cleaned_data["decision"] == "approve"
+            check.note = form.cleaned_data["note"]
+            check.save(update_fields=["decided_by", "decided_at", "approved", "note"])
+            if check.approved:
+                registration.status = Status.REFERRED
+            else:
+                # Back to triage as basis jeugdhulp: the triagist picks the product.
+                registration.route = Route.BASIC
+                registration.status = Status.NEW
+            registration.save(update_fields=["route", "status"])
+            AccessEvent.record(request, Action.SECOND_CHECK, registration)
+    except file_lock.FileChanged:
+        return _decided_meanwhile(request, check, typed)
     if check.approved:
         messages.success(request, _("Referral to specialist care approved."))
     else:
         messages.success(request, _("Proposal rejected: the aanmelding returns to triage as basis jeugdhulp."))
     return redirect("intake:second_check")
+
+
+def _decided_meanwhile(request, check, typed):
+    """The second of two decisions on one proposal: refused with what was decided, and what
+    this user typed kept on the page (status 409)."""
+    check = SecondCheck.objects.select_related("decided_by").get(pk=check.pk)
+    who = check.decided_by
+    name = (who.get_full_name() or who.get_username()) if who else _("someone")
+    if check.is_open:  # the aanmelding itself moved on (e.g. it was re-triaged)
+        message = _("Meanwhile someone else changed this aanmelding. Your input was not saved.")
+    else:
+        message = _("Meanwhile %(name)s decided on this proposal on %(date)s: %(decision)s. Your input was not saved.") % {
+            "name": name, "date": date_format(check.decided_at, "j F"),
+            "decision": _("approved") if check.approved else _("rejected"),
+        }
+    conflict = {"message": message, "typed": [(label, value) for label, value in typed if value]}
+    return _open_checks(request, conflict=conflict)
 
 
 @require_POST
@@ -326,27 +370,29 @@ def first_contact(request, public_id):
     form = FirstContactForm(request.POST, registration=registration)
     if not form.is_valid():
         return _page(request, registration, contact_form=form)
-    with transaction.atomic():
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status != Status.AWAITING_CONTACT:
-            return _someone_else_was_first(request, registration, typed)
-        registration.contacted_on = form.cleaned_data["contacted_on"]
-        registration.contact_mode = form.cleaned_data["contact_mode"]
-        registration.contacted_by = request.user
-        registration.status = Status.CONTACTED
-        registration.contact_late_reason = (
-            form.cleaned_data["contact_late_reason"] if registration.contact_was_late() else ""
-        )
-        registration.save()
-        # The trajectory starts at first contact. Not matched yet? The professional who made
-        # the contact leads it, until a triagist re-matches.
-        trajectory = registration.trajectory
-        trajectory.started_on = registration.contacted_on
-        trajectory.save(update_fields=["started_on"])
-        if trajectory.lead_id is None and Role.PROFESSIONAL in roles_of(request.user):
-            professional = Professional.objects.filter(user=request.user, active=True).first()
-            if professional is not None:
-                assignment.assign(trajectory, professional, request.user)
-        AccessEvent.record(request, Action.FIRST_CONTACT, registration)
+    try:
+        with transaction.atomic():
+            # Two saves of first contact at once: the file's lock lets only the first through.
+            registration = file_lock.lock_file(registration, statuses={Status.AWAITING_CONTACT})
+            registration.contacted_on = form.cleaned_data["contacted_on"]
+            registration.contact_mode = form.cleaned_data["contact_mode"]
+            registration.contacted_by = request.user
+            registration.status = Status.CONTACTED
+            registration.contact_late_reason = (
+                form.cleaned_data["contact_late_reason"] if registration.contact_was_late() else ""
+            )
+            registration.save()
+            # The trajectory starts at first contact. Not matched yet? The professional who made
+            # the contact leads it, until a triagist re-matches.
+            trajectory = file_lock.lock_trajectory(registration.trajectory)
+            trajectory.started_on = registration.contacted_on
+            trajectory.save(update_fields=["started_on"])
+            if trajectory.lead_id is None and Role.PROFESSIONAL in roles_of(request.user):
+                professional = Professional.objects.filter(user=request.user, active=True).first()
+                if professional is not None:
+                    assignment.assign(trajectory, professional, request.user)
+            AccessEvent.record(request, Action.FIRST_CONTACT, registration)
+    except file_lock.FileChanged:
+        return _someone_else_was_first(request, registration, typed)
     messages.success(request, _("First contact recorded."))
     return redirect("intake:registration", registration.public_id)

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from basisjeugdhulp.submissions import OneTimeSubmission
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -17,8 +19,10 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class PlanPhotoForm(forms.Form):
-    """'Foto van het A3-plan': the camera on a phone, or several photos from the gallery."""
+class PlanPhotoForm(OneTimeSubmission, forms.Form):
+    """'Foto van het A3-plan': the camera on a phone, or several photos from the gallery.
+
+    Sent twice (a double tap, a network retry), it stores each photo once (submissions.py)."""
 
     ACCEPT = "image/jpeg,image/png,image/heic,image/heif,.jpg,.jpeg,.png,.heic,.heif"
 

@@ -26,12 +26,21 @@ class PlanPhoto(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    # The upload form's one-time id and the photo's place in that upload: the same upload sent
+    # twice (a double tap, a network retry) finds the version it made (basisjeugdhulp/submissions.py).
+    submission_id = models.UUIDField(null=True, blank=True, editable=False)
+    submission_position = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
         verbose_name = _("plan photo")
         verbose_name_plural = _("plan photos")
         indexes = [models.Index(fields=["trajectory", "-uploaded_at"], name="plan_versions")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajectory", "submission_id", "submission_position"], name="one_version_per_submitted_photo"
+            ),
+        ]
 
     def __str__(self):
         return str(self.public_id)

@@ -1,28 +1,35 @@
 """Keeping plan photos: normalise, store the objects, then the row — never a half state.
 
-Order of writes (shared/SECURITY.md): the objects first, under fresh random keys; then the
-database row. If storage fails, nothing is written and what was stored of this photo is listed
-for removal (not removed now: the user does not wait on a failing storage twice). If the row
-cannot be written, its objects are removed. Whatever slips through both (a process killed in
-between) is found by `manage.py sweep_plan_photos`.
+Order of writes (shared/SECURITY.md): the objects first, under fresh random keys; then, in one
+transaction under the file's lock (intake/file_lock.py), the photo's row and its access-log
+entry. If storage fails, nothing is written and what was stored of this photo is listed for
+removal (not removed now: the user does not wait on a failing storage twice). If the row or the
+log entry cannot be written, or the file was closed or destroyed meanwhile, the transaction
+rolls back and the objects are removed. Whatever slips through (a process killed in between) is
+found by `manage.py sweep_plan_photos`.
 
 Removing means every version and delete marker of the object, so a bucket with versioning
 keeps nothing; what storage refuses stays listed (intake.PendingRemoval) and is tried again by
 the daily commands (docs/configuration.md, Object versioning).
+
+An upload sent twice (a double tap, a network retry, both at once) carries the same one-time
+id (basisjeugdhulp/submissions.py): under the file's lock the second finds the version the
+first made, removes its own objects and keeps nothing.
 """
 
 import logging
 import os
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
+from basisjeugdhulp.intake import file_lock
 from basisjeugdhulp.plans import pipeline
 from basisjeugdhulp.plans.models import PlanPhoto
 
@@ -40,6 +47,29 @@ _photo_slots = threading.BoundedSemaphore(os.cpu_count() or 2)
 
 class StorageUnavailable(Exception):
     """The photo storage could not be reached or refused the write; nothing was kept."""
+
+
+class AlreadyKept(Exception):
+    """This photo of this upload was kept before (the same upload sent again)."""
+
+    def __init__(self, photo):
+        super().__init__(photo.pk)
+        self.photo = photo
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Which photo of which upload: the form's one-time id and the photo's place in it."""
+
+    id: object
+    position: int
+
+    def earlier(self, trajectory):
+        if self.id is None:
+            return None
+        return PlanPhoto.objects.filter(
+            trajectory=trajectory, submission_id=self.id, submission_position=self.position
+        ).first()
 
 
 @dataclass(frozen=True)
@@ -148,10 +178,13 @@ def retry_removals(names=None):
     return failed
 
 
-def keep(trajectory, normalised, user, *, kept=None):
-    """Store one normalised photo and its row. Raises StorageUnavailable when storage fails.
+def keep(trajectory, normalised, user, *, kept=None, submission=None):
+    """Store one normalised photo and its row. Raises StorageUnavailable when storage fails,
+    AlreadyKept when this photo of this upload was kept before, FileChanged when the trajectory
+    was closed and FileDestroyed when the file was destroyed meanwhile (nothing kept then).
 
     `kept(photo)` runs in the row's transaction: the access log's entry for the upload."""
+    submission = submission or Submission(None, None)
     stored = []
     try:
         for kind, data in (("photo", normalised.image), ("thumb", normalised.thumbnail)):
@@ -164,6 +197,14 @@ def keep(trajectory, normalised, user, *, kept=None):
         raise StorageUnavailable(str(error)) from error
     try:
         with transaction.atomic():
+            file_lock.lock_trajectory(trajectory)
+            earlier = submission.earlier(trajectory)
+            if earlier is not None:
+                logger.info(
+                    "Photo %s of upload %s was kept before: found under the file's lock",
+                    submission.position, submission.id,
+                )
+                raise AlreadyKept(earlier)
             photo = PlanPhoto.objects.create(
                 trajectory=trajectory,
                 image=stored[0],
@@ -172,11 +213,15 @@ def keep(trajectory, normalised, user, *, kept=None):
                 height=normalised.height,
                 size=len(normalised.image),
                 uploaded_by=user,
+                submission_id=submission.id,
+                submission_position=submission.position,
             )
             if kept is not None:
                 kept(photo)
             return photo
     except BaseException:
+        # Not kept: its objects go now. What storage refuses is left to sweep_plan_photos (no
+        # row points to it), not listed here: the database may be what just failed.
         remove_objects(stored)
         raise
 
@@ -185,17 +230,26 @@ def keep(trajectory, normalised, user, *, kept=None):
 class Outcome:
     kept: list
     refused: list
+    already: list = field(default_factory=list)  # kept by an earlier send of the same upload
     storage_failed: bool = False
+    saving_failed: bool = False  # the row or its access-log entry could not be written
+    closed: bool = False  # the trajectory was closed meanwhile
 
 
-def keep_uploads(trajectory, uploads, user, *, kept=None):
+def keep_uploads(trajectory, uploads, user, *, kept=None, submission_id=None):
     """Normalise and keep each uploaded file.
 
-    A refused file does not stop the others. A storage failure stops the batch: the photos
-    kept before it stay (each of them is whole), the rest is not kept and can be sent again.
+    A refused file does not stop the others. A storage or database failure, or the trajectory
+    closed meanwhile, stops the batch: the photos kept before it stay (each of them is whole),
+    the rest is not kept and can be sent again. A file destroyed meanwhile raises FileDestroyed.
     """
     outcome = Outcome(kept=[], refused=[])
-    for upload in uploads:
+    for position, upload in enumerate(uploads):
+        submission = Submission(submission_id, position)
+        earlier = submission.earlier(trajectory)
+        if earlier is not None:  # sent before: skip the work, the lock checks again below
+            outcome.already.append(earlier)
+            continue
         if upload.size > settings.PLAN_PHOTO_MAX_BYTES:
             outcome.refused.append(Refusal(upload.name, "too_large"))
             continue
@@ -207,9 +261,19 @@ def keep_uploads(trajectory, uploads, user, *, kept=None):
             outcome.refused.append(Refusal(upload.name, refusal.reason))
             continue
         try:
-            outcome.kept.append(keep(trajectory, normalised, user, kept=kept))
+            outcome.kept.append(keep(trajectory, normalised, user, kept=kept, submission=submission))
+        except AlreadyKept as again:
+            outcome.already.append(again.photo)
         except StorageUnavailable:
             outcome.storage_failed = True
+            break
+        except file_lock.FileChanged:
+            outcome.closed = True
+            break
+        except DatabaseError:
+            # E.g. the access log refused the entry: the row went with it (one transaction).
+            logger.exception("Could not save a plan photo; nothing of it was kept")
+            outcome.saving_failed = True
             break
     return outcome
 

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse
-from django.template.defaultfilters import filesizeformat
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,22 +34,34 @@ def refusal_message(refusal):
 def upload(request, public_id):
     """Photos of the A3 plan, from the phone's camera or gallery; each one a plan version."""
     trajectory = trajectory_views.trajectory_for(request, public_id)
-    if not trajectory.is_professional(request.user) or trajectory.is_closed:
+    if not trajectory.is_professional(request.user):
         return forbidden(request)
+    names = [f.name for field in ("camera", "gallery") for f in request.FILES.getlist(field)]
+    typed = [(_("Photos"), ", ".join(names))]
+    if trajectory.is_closed:
+        return trajectory_views.closed_meanwhile(request, trajectory, typed)
     form = PlanPhotoForm(request.POST, request.FILES)
     if not form.is_valid():
         return trajectory_views.page(request, trajectory, photo_form=form, status=422)
-    # Each photo's access-log entry is written in the transaction of the photo's row.
+    # Each photo's access-log entry is written in the transaction of the photo's row, under the
+    # file's lock (plans/storing.py); a file destroyed meanwhile raises FileDestroyed (a Dutch page).
     registration = trajectory.registration
     outcome = storing.keep_uploads(
         trajectory, form.cleaned_data["photos"], request.user,
         kept=lambda photo: AccessEvent.record(request, Action.UPLOAD_PHOTO, registration, subject=photo),
+        submission_id=form.cleaned_data["submission_id"],
     )
     if outcome.kept:
         n = len(outcome.kept)
         messages.success(request, ngettext("%(n)d photo added to the plan.", "%(n)d photos added to the plan.", n) % {"n": n})
+    if outcome.already and not outcome.kept:
+        messages.info(request, _("These photos were already saved."))
+    if outcome.closed:
+        return trajectory_views.closed_meanwhile(request, trajectory, typed)
     for refusal in outcome.refused:
         messages.error(request, refusal_message(refusal) + " " + _("It was not added."))
+    if outcome.saving_failed:
+        messages.error(request, _("The photo could not be saved just now, so nothing of it was kept. Please try again in a moment."))
     if outcome.storage_failed:
         messages.error(
             request,
@@ -58,10 +70,11 @@ def upload(request, public_id):
                 "Nothing has changed; please try again in a moment."
             ),
         )
-    if outcome.storage_failed or (outcome.refused and not outcome.kept):
+    if outcome.storage_failed or outcome.saving_failed or (outcome.refused and not outcome.kept and not outcome.already):
         # Render rather than redirect: the status tells htmx and tests that nothing was kept.
         trajectory = trajectory_views.trajectory_for(request, public_id)
-        return trajectory_views.page(request, trajectory, status=503 if outcome.storage_failed else 422)
+        unavailable = outcome.storage_failed or outcome.saving_failed
+        return trajectory_views.page(request, trajectory, status=503 if unavailable else 422)
     return redirect("trajectories:detail", trajectory.public_id)
 
 

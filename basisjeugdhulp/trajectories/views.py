@@ -3,7 +3,7 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import F, Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from basisjeugdhulp.accounts.access import forbidden
 from basisjeugdhulp.audit import reads
 from basisjeugdhulp.audit.models import AccessEvent, Action
+from basisjeugdhulp.intake import file_lock
 from basisjeugdhulp.intake import queue as five_day_queue
 from basisjeugdhulp.intake.models import Registration
 from basisjeugdhulp.intake.routes import Product
@@ -107,15 +108,16 @@ def mine(request):
 
 def trajectory_for(request, public_id):
     """The trajectory, if the user may see it (else 404); the read of the family's file is in
-    the access log before anything of it is shown (audit/reads.py)."""
-    trajectory = get_object_or_404(
-        Trajectory.objects.visible_to(request.user).select_related(
+    the access log before anything of it is shown (audit/reads.py). A writer whose file was
+    destroyed meanwhile is told so (intake/file_lock.py)."""
+    try:
+        trajectory = Trajectory.objects.visible_to(request.user).select_related(
             "registration", "registration__team", "lead__user", "duo__user"
         ).prefetch_related(
             Prefetch("photos", queryset=PlanPhoto.objects.select_related("uploaded_by"))
-        ),
-        public_id=public_id,
-    )
+        ).get(public_id=public_id)
+    except Trajectory.DoesNotExist:
+        file_lock.not_found(request, Trajectory, public_id=public_id)
     reads.opened(request, trajectory.registration)
     return trajectory
 
@@ -137,7 +139,9 @@ def page(request, trajectory, *, close_form=None, photo_form=None, status=200, c
     return render(request, "trajectories/detail.html", context, status=status)
 
 
-def _closed_meanwhile(request, trajectory, typed):
+def closed_meanwhile(request, trajectory, typed):
+    """A write to a trajectory closed meanwhile (closing it again, a photo): refused with who
+    closed it, and what this user typed kept on the page (status 409)."""
     trajectory = trajectory_for(request, trajectory.public_id)
     closing = AccessEvent.objects.filter(family=trajectory.registration.public_id, action=Action.CLOSE).select_related("user").first()
     who = closing.user.get_full_name() or closing.user.get_username() if closing else _("someone")
@@ -163,19 +167,21 @@ def close(request, public_id):
     typed = [(_("End date"), request.POST.get("ended_on", "")), (_("End reason"), request.POST.get("end_reason", "")),
              (_("Average hours per week"), request.POST.get("hours_per_week", ""))]
     if trajectory.is_closed:
-        return _closed_meanwhile(request, trajectory, typed)
+        return closed_meanwhile(request, trajectory, typed)
     if not trajectory.started_on:
         messages.warning(request, _("Record the first contact before closing the trajectory."))
         return redirect("trajectories:detail", trajectory.public_id)
     form = CloseForm(request.POST, trajectory=trajectory)
     if not form.is_valid():
         return page(request, trajectory, close_form=form)
-    with transaction.atomic():
-        # Lead and duo closing at once: the row lock lets only the first through.
-        if Trajectory.objects.select_for_update().get(pk=trajectory.pk).is_closed:
-            return _closed_meanwhile(request, trajectory, typed)
-        trajectory.close(**form.cleaned_data)
-        AccessEvent.record(request, Action.CLOSE, trajectory.registration)
+    try:
+        with transaction.atomic():
+            # Lead and duo closing at once: the file's lock lets only the first through.
+            locked = file_lock.lock_trajectory(trajectory)
+            locked.close(**form.cleaned_data)
+            AccessEvent.record(request, Action.CLOSE, locked.registration)
+    except file_lock.FileChanged:
+        return closed_meanwhile(request, trajectory, typed)
     messages.success(
         request,
         _("The trajectory of %(family)s is closed.") % {"family": trajectory.registration.family_label},
