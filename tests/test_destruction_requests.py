@@ -35,6 +35,10 @@ def earlier_and_newer(personas, *, photos=False):
     earlier = factories.registration(personas.team, "closed", family_label=NAME, postcode="9711 AA",
                                      house_number="5", children=(("Sara", 2014), ("Tim", 2017)))
     trajectory = earlier.trajectory
+    if photos:  # the plan was photographed while the help went on: a closed trajectory takes none
+        trajectory.ended_on = None
+        trajectory.save()
+        factories.plan_photo(personas.team, trajectory_=trajectory)
     trajectory.ended_on = timezone.localdate() - timedelta(days=100)
     trajectory.lead = Professional.objects.get(user=personas.professional)
     trajectory.save()
@@ -42,7 +46,6 @@ def earlier_and_newer(personas, *, photos=False):
                                    house_number="5", children=(("Tim", 2017),))
     Registration.objects.filter(pk__in=[earlier.pk, newer.pk]).update(phone=PHONE)
     if photos:
-        factories.plan_photo(personas.team, trajectory_=earlier.trajectory)
         factories.plan_photo(personas.team, trajectory_=Trajectory.objects.get(registration=newer))
     newer.refresh_from_db()
     assert newer.former_trajectory == earlier.trajectory

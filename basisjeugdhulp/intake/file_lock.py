@@ -76,7 +76,7 @@ def lock_trajectory(trajectory, *, open_only=True):
 def not_found(request, model, **lookup):
     """After a lookup through the user's querysets found nothing: a writer (POST) whose own
     team's file was destroyed meanwhile is told so (FileDestroyed); anything else is a 404."""
-    from basisjeugdhulp.teams.membership import team_ids_of
+    from matching.membership import team_ids_of
 
     if request.method == "POST":
         path = "" if model._meta.model_name == "registration" else "registration__"
