@@ -27,6 +27,7 @@ from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Match, MatchRole, Professional
 from tests import factories
 from tests.conftest import RegisterClient, make_user, need, real_services_required
+from tests.own_s3 import WEED, OwnS3
 from tests.races import at_once
 from tests.test_plan_photos import stored_objects
 
@@ -280,12 +281,29 @@ def test_a_photo_while_the_duo_closes_is_kept_before_or_refused_after(personas, 
 # Writing while the beheerder destroys the file.
 
 
+@pytest.fixture(params=["bucket without versions", "bucket with versioning"])
+def bucket_objects(request, tmp_path, settings):
+    """What the bucket holds, as a function: the run's own bucket, or a server of the test's own
+    with versioning on, where a plain delete would only hide the photo behind a marker."""
+    if request.param == "bucket without versions":
+        yield stored_objects
+        return
+    need(settings.STORAGES["default"]["BACKEND"].endswith("S3Storage") and WEED.exists(),
+         "needs S3 storage and SeaweedFS (make test)")
+    server = OwnS3(tmp_path / "s3", bucket="versies").start(versioning=True)
+    settings.STORAGES = server.storages(settings.STORAGES)
+    settings.S3_BUCKET = server.bucket
+    yield server.every_version
+    server.stop()
+
+
 @parallel
 @postgresql_only
-def test_an_upload_while_the_file_is_destroyed_leaves_no_row_and_no_object(personas, caplog):
+def test_an_upload_while_the_file_is_destroyed_leaves_no_row_and_no_object(personas, caplog, bucket_objects):
     postgresql()
     caplog.set_level(logging.INFO)
     bob, bea = signed_in(personas.professional), signed_in(personas.administrator)
+    stored_objects = bucket_objects
     before = set(stored_objects())
     outcomes = {302: 0, 410: 0}
     for round_ in range(ROUNDS):
@@ -301,7 +319,7 @@ def test_an_upload_while_the_file_is_destroyed_leaves_no_row_and_no_object(perso
             assert DESTROYED in upload_response.text
         assert Registration.objects.get(pk=case.pk).destroyed_at is not None
         assert not PlanPhoto.objects.filter(trajectory=journey).exists()
-        assert set(stored_objects()) == before  # no object of the destroyed file in S3
+        assert set(stored_objects()) == before  # no object (nor an old version) of the destroyed file in S3
     report("upload vs destruction", ROUNDS, caplog, upload_first=outcomes[302], told_destroyed=outcomes[410])
 
 
