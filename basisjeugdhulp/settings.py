@@ -70,8 +70,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "basisjeugdhulp.accounts.errors.DutchErrorPagesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "basisjeugdhulp.accounts.access.AccessPolicyMiddleware",
+    "basisjeugdhulp.accounts.kept_forms.FormPageMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -121,7 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "basisjeugdhulp.accounts.context_processors.navigation",
-                "basisjeugdhulp.accounts.idle.kept_form",
+                "basisjeugdhulp.accounts.kept_forms.kept_form",
             ],
         },
     },
@@ -270,6 +272,8 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 X_FRAME_OPTIONS = "DENY"
+# An expired form: a Dutch page, and what was typed kept when it came from our own page.
+CSRF_FAILURE_VIEW = "basisjeugdhulp.accounts.errors.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 
 if PRODUCTION:

@@ -13,6 +13,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from basisjeugdhulp.accounts.kept_forms import page_of
+from basisjeugdhulp.accounts.redirects import to_login
 from basisjeugdhulp.accounts.roles import Role, roles_of
 
 logger = logging.getLogger(__name__)
@@ -120,7 +122,8 @@ class AccessPolicyMiddleware:
         if view_name not in second_factor.EXEMPT and (
             step := second_factor.pending(request, view_name if allowed else None)
         ):
-            return redirect_to_login(request.get_full_path(), login_url=reverse(step))
+            back = request.get_full_path() if request.method == "GET" else page_of(request.path_info)
+            return redirect_to_login(back, login_url=reverse(step))
         return None if allowed else forbidden(request)
 
 
@@ -128,10 +131,8 @@ class AccessPolicyMiddleware:
     def _to_login(request):
         """To the login page; with a Dutch notice when a session cookie came along, i.e. the
         session ran out (idle too long on a shared tablet) rather than never existed."""
-        response = redirect_to_login(request.get_full_path())
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
-            response["Location"] += "&verlopen=1"
-        return response
+        back = request.get_full_path() if request.method == "GET" else page_of(request.path_info)
+        return to_login(request, back, expired=settings.SESSION_COOKIE_NAME in request.COOKIES)
 
 
 def forbidden(request):
