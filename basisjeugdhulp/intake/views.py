@@ -270,7 +270,7 @@ def _open_checks(request, failed=None, failed_form=None):
             if failed is not None and check.pk == failed.pk
             else SecondCheckForm(auto_id=f"check-{check.public_id}-%s")
         )
-    return render(request, "intake/second_check.html", {"checks": checks})
+    return render(request, "intake/second_check.html", {"checks": checks, "failed_form": failed_form})
 
 
 def second_check(request):

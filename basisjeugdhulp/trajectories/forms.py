@@ -4,18 +4,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from basisjeugdhulp.form_rendering import GuidedErrors
 from basisjeugdhulp.trajectories.models import EndReason
 
 QUARTER = Decimal("0.25")
 
 
-class CloseForm(forms.Form):
+class CloseForm(GuidedErrors, forms.Form):
     """Closing a trajectory: the only time registration in the register — hours per week, once."""
 
     ended_on = forms.DateField(
         label=_("End date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": _("Enter the date."), "invalid": _("Enter a valid date.")},
     )
     end_reason = forms.ChoiceField(
         label=_("End reason"),
