@@ -64,6 +64,7 @@ OBJECT_PAGES = {
     "audit:destroy": lambda team: factories.registration(team),
     "trajectories:detail": factories.trajectory,
     "trajectories:close": factories.trajectory,
+    "trajectories:reopen": factories.trajectory,
     "plans:upload": factories.trajectory,
     "plans:photo": factories.plan_photo,
     "plans:thumbnail": factories.plan_photo,

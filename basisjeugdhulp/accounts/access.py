@@ -49,6 +49,7 @@ POLICY = {
     # family's professionals, checked in the view.
     "trajectories:detail": {Role.PROFESSIONAL, Role.TRIAGIST},
     "trajectories:close": {Role.PROFESSIONAL, Role.TRIAGIST},
+    "trajectories:reopen": {Role.PROFESSIONAL, Role.TRIAGIST},
     "plans:upload": {Role.PROFESSIONAL, Role.TRIAGIST},
     "plans:photo": {Role.PROFESSIONAL, Role.TRIAGIST},
     "plans:thumbnail": {Role.PROFESSIONAL, Role.TRIAGIST},

@@ -27,7 +27,7 @@ FORM_PAGES = {
     "intake:triage": ("intake:registration", True),
     "intake:first_contact": ("intake:registration", True),
     "intake:decide": ("intake:second_check", False),
-    "trajectories:close": ("trajectories:detail", True),
+    "trajectories:reopen": ("trajectories:detail", True),
     "plans:upload": ("trajectories:detail", True),
     "matching:assign": ("matching:choose", True),
     "matching:rematch": ("matching:choose", True),

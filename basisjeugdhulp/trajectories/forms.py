@@ -15,6 +15,7 @@ class CloseForm(GuidedErrors, forms.Form):
 
     ended_on = forms.DateField(
         label=_("End date"),
+        help_text=_("The day the help ended, e.g. the last conversation with the family."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end_reason = forms.ChoiceField(
@@ -45,8 +46,7 @@ class CloseForm(GuidedErrors, forms.Form):
 
     def __init__(self, *args, trajectory, **kwargs):
         self.trajectory = trajectory
-        kwargs.setdefault("initial", {"ended_on": timezone.localdate()})
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # no end date filled in: the professional says which day
 
     def clean_ended_on(self):
         day = self.cleaned_data["ended_on"]
@@ -64,3 +64,12 @@ class CloseForm(GuidedErrors, forms.Form):
         if hours % QUARTER:
             raise forms.ValidationError(_("Use whole quarters of an hour, e.g. 2.25, 2.5 or 2.75."))
         return hours
+
+
+class ReopenForm(GuidedErrors, forms.Form):
+    reason = forms.CharField(
+        label=_("Why reopen?"),
+        max_length=200,
+        help_text=_("E.g. closed the wrong family, or the family came back within two weeks."),
+        error_messages={"required": _("Say briefly why the trajectory is reopened.")},
+    )
