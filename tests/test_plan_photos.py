@@ -323,7 +323,6 @@ def test_closing_is_a_step_of_its_own_with_a_summary_to_confirm(bob, journey):
 
 def test_a_mistaken_close_is_reopened_with_a_reason_logged_within_14_days(bob, journey):
     from basisjeugdhulp.trajectories.models import Reopening
-
     from matching import assignment
 
     assignment.assign(journey, journey.lead, journey.lead.user)  # a lead matched as in the register

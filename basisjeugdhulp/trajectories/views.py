@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from basisjeugdhulp.accounts.access import forbidden
+from basisjeugdhulp.accounts.roles import Role, roles_of
 from basisjeugdhulp.audit import reads
 from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake import queue as five_day_queue
@@ -21,11 +22,9 @@ from basisjeugdhulp.plans.forms import PlanPhotoForm
 from basisjeugdhulp.plans.models import PlanPhoto
 from basisjeugdhulp.rows import DateWords, labels, url_maker
 from basisjeugdhulp.teams.membership import memberships_of
-from basisjeugdhulp.accounts.roles import Role, roles_of
 from basisjeugdhulp.trajectories.forms import CloseForm, ReopenForm
 from basisjeugdhulp.trajectories.models import REOPEN_DAYS, REOPEN_WINDOW, Trajectory
 from matching.models import Professional
-
 
 # A professional's families on one page of the start page: a phone shows a handful at a time,
 # and at country scale a professional can have dozens open (bench/city.py: ~40).
