@@ -154,10 +154,13 @@ def test_the_whole_chain_counted_per_step(browser, live_server, personas, screen
     expect(page.locator(".plan-version img").first).to_be_visible()
     walk.end()
 
-    walk.begin("close")
+    walk.begin("close")  # its own step: the form, then a summary to confirm
+    walk.tap(page.get_by_role("link", name="Traject afsluiten…"))
+    walk.fill(page.get_by_label("Einddatum"), timezone.localdate().isoformat(), "ended_on")
     walk.tap(page.get_by_label("Doel bereikt"), "end_reason")
     walk.fill(page.get_by_label("Gemiddeld aantal uren per week"), "2,5", "hours_per_week")
-    walk.tap(page.get_by_role("button", name="Traject afsluiten"))
+    walk.tap(page.get_by_role("button", name="Verder: controleren"))
+    walk.tap(page.get_by_role("button", name="Ja, traject afsluiten"))
     expect(page.locator(".messages")).to_contain_text("is afgesloten")
     walk.end()
     context.close()
