@@ -53,7 +53,8 @@ def panel_context(request, registration):
         "trajectory": trajectory,
         "filters": filters,
         "chosen_product": options["product"] or registration.product,
-        "suggestions": suggest_for(
+        # Matched: the panel shows the result, not the list (issue 22); no team to score.
+        "suggestions": [] if trajectory.lead_id else suggest_for(
             registration,
             product=options["product"] or None,
             language=options["language"],

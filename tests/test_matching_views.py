@@ -340,3 +340,12 @@ def test_the_choose_page_offers_every_available_professional_of_the_team(triagis
     page = triagist.get(reverse("matching:choose", args=[case.public_id])).text
     assert 'name="reason"' in page and 'name="duo"' not in page
     assert "Bob is nu de hoofdbehandelaar." in page
+
+
+def test_after_matching_the_panel_shows_the_result_not_the_list(triagist, personas, case):
+    assert suggested_names(panel_of_the_file(triagist, case))  # before: the suggestions
+    assign(triagist, case, lead=personas.professional.professional.pk)
+    page = panel_of_the_file(triagist, case)
+    assert suggested_names(page) == []
+    assert "Hoofdbehandelaar: <strong>Bob</strong>" in page and 'class="suggestions"' not in page
+    assert "Herkoppelen: een andere hoofdbehandelaar" in page
