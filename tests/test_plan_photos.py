@@ -143,7 +143,8 @@ def test_too_large_and_too_many_files_are_refused(bob, journey, settings):
     settings.PLAN_PHOTO_MAX_BYTES = 10_000
     response = upload(bob, journey, photo_file("groot.jpg", factories.jpeg_bytes(2000, 1500)))
     assert response.status_code == 422
-    assert "groot.jpg is groter dan 9,8\xa0KB. Deze is niet toegevoegd." in response.text
+    assert "groot.jpg is groter dan 9,8\xa0KB. Een foto rechtstreeks van de camera" in response.text
+    assert "maak de foto opnieuw met de cameraknop. Deze is niet toegevoegd." in response.text
     settings.PLAN_PHOTO_MAX_BYTES = 25 * 1024 * 1024
     response = upload(bob, journey, *[photo_file(f"{i}.jpg") for i in range(11)])
     assert response.status_code == 422
@@ -486,3 +487,10 @@ def test_the_trajectory_page_says_how_long_ago_it_started(bob, personas):
     assert "· vandaag" in page and "0 dagen geleden" not in page
     last_week = factories.trajectory(personas.team, received_on=today - timedelta(days=7), triaged_on=today - timedelta(days=7))
     assert "· 7 dagen geleden" in bob.get(reverse("trajectories:detail", args=[last_week.public_id])).text
+
+
+def test_an_empty_file_is_named_and_told_what_to_do(bob, journey):
+    response = upload(bob, journey, SimpleUploadedFile("IMG_0007.jpg", b"", content_type="image/jpeg"))
+    assert response.status_code == 422
+    assert "IMG_0007.jpg is leeg (0 bytes). Maak de foto opnieuw, of kies een andere." in response.text
+    assert not PlanPhoto.objects.exists()
