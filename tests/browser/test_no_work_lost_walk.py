@@ -255,3 +255,38 @@ def test_the_error_pages_are_dutch_in_the_register_layout(page, live_server, per
     expect(page.get_by_role("link", name="Naar mijn startpagina")).to_be_visible()
     screenshot(page, f"{size}-404")
     no_axe_violations(page)
+
+
+SMALL_TARGETS = """() => [...document.querySelectorAll('main a, main button, main summary, main label:has(input[type=checkbox]), main label:has(input[type=radio])')]
+    .filter((el) => el.offsetParent !== null)
+    .map((el) => [el.textContent.trim().slice(0, 40), Math.round(el.getBoundingClientRect().width), Math.round(el.getBoundingClientRect().height)])
+    .filter(([, w, h]) => w < 44 || h < 44)"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_target_on_the_working_pages_is_at_least_44_px(page, live_server, personas, size):
+    """Issue 22: the phone number, "De aanmelding", the names on the tweede-lezing list, back
+    links and checkboxes were under 44×44 CSS px; axe finds nothing on these pages either."""
+    page.set_viewport_size(SIZES[size])
+    journey = factories.trajectory(personas.team, family_label="Gezin Multiprobleemgezinnen")
+    case = factories.registration(personas.team, family_label="Gezin Tegel")
+    factories.registration(personas.team, "second_check", by=personas.triagist, family_label="Gezin Lezing")
+    log_in(page, live_server, personas.triagist.username)
+    pages = [
+        f"/triage/aanmelding/{journey.registration.public_id}/",
+        f"/triage/aanmelding/{case.public_id}/",
+        f"/mijn-gezinnen/traject/{journey.public_id}/",
+        f"/matching/gezin/{case.public_id}/kiezen/",
+        "/triage/aanmelding/nieuw/",
+        "/matching/caseload/",
+    ]
+    for path in pages:
+        page.goto(live_server.url + path)
+        assert page.evaluate(SMALL_TARGETS) == [], path
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+        no_axe_violations(page)
+    page.get_by_role("button", name="Afmelden").click()
+    log_in(page, live_server, personas.second_reader.username)
+    page.goto(live_server.url + "/triage/tweede-lezing/")
+    assert page.evaluate(SMALL_TARGETS) == []
+    no_axe_violations(page)
