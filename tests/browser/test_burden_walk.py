@@ -6,7 +6,9 @@ inputs filled, taps, page loads and seconds. Every page is checked with axe-core
 no serious or critical violation. Screenshots per step go to test-results/screenshots/walk-*.
 """
 
+import shutil
 import time
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import pytest
@@ -21,6 +23,7 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Axe()
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 # The issue's targets per step: at most this many inputs / taps.
@@ -55,7 +58,8 @@ class Walk:
     def end(self):
         self.step.seconds = time.perf_counter() - self._started
         self.check_accessibility()
-        self.screenshot(self.page, f"walk-{self.size}-{len(self.steps):02d}-{self.step.name.replace(' ', '-')}")
+        shot = self.screenshot(self.page, f"walk-{self.size}-{len(self.steps):02d}-{self.step.name.replace(' ', '-')}")
+        shutil.copy(shot, DOCS_SCREENSHOTS / shot.name)  # both sizes, to look at (issue 22)
 
     def fill(self, locator, value, name):
         locator.fill(value)
@@ -167,6 +171,7 @@ def test_the_whole_chain_counted_per_step(browser, live_server, personas, screen
 
     with capsys.disabled():
         print("\n" + walk.report())
+    (DOCS_SCREENSHOTS / f"walk-{size}-counts.txt").write_text(walk.report() + "\n")
     assert walk.problems == [], "\n".join(walk.problems)
     by_name = {step.name: step for step in walk.steps}
     assert len(by_name["aanmelding"].inputs) <= TARGETS["aanmelding"]["inputs"]

@@ -37,7 +37,11 @@ def test_a_professional_photographs_the_plan_and_closes_the_trajectory(
     expect(page.locator(".messages")).to_contain_text("1 foto toegevoegd aan het plan.")
     thumbnail = page.locator(".plan-version img").first
     expect(thumbnail).to_be_visible()
-    page.wait_for_function("document.querySelector('.plan-version img').naturalWidth > 0")
+    # Polled from the test: wait_for_function evaluates a string, which the CSP rightly refuses.
+    for _ in range(50):
+        if thumbnail.evaluate("img => img.complete && img.naturalWidth") == 320:
+            break
+        page.wait_for_timeout(100)
     assert thumbnail.evaluate("img => img.naturalWidth") == 320
     screenshot(page, "phone-plan-photo")
 
