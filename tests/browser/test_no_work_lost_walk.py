@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import PHONE, TABLET
-from tests.browser.test_burden_walk import AXE, WCAG_AA
+from tests.browser.test_burden_walk import AXE, SMALL_TARGETS, WCAG_AA
 from tests.browser.test_login_walk import log_in
 from tests.conftest import PASSWORD
 
@@ -260,10 +260,7 @@ def test_the_error_pages_are_dutch_in_the_register_layout(page, live_server, per
     no_axe_violations(page)
 
 
-SMALL_TARGETS = """() => [...document.querySelectorAll('main a, main button, main summary, main label:has(input[type=checkbox]), main label:has(input[type=radio])')]
-    .filter((el) => el.offsetParent !== null)
-    .map((el) => [el.textContent.trim().slice(0, 40), Math.round(el.getBoundingClientRect().width), Math.round(el.getBoundingClientRect().height)])
-    .filter(([, w, h]) => w < 44 || h < 44)"""
+
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -293,3 +290,16 @@ def test_every_target_on_the_working_pages_is_at_least_44_px(page, live_server, 
     page.goto(live_server.url + "/triage/tweede-lezing/")
     assert page.evaluate(SMALL_TARGETS) == []
     no_axe_violations(page)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_figures_and_the_administration_pass_axe_with_their_tables(page, live_server, personas, size):
+    """Issue 22: axe's scrollable-region-focusable (serious) on the tables of /cijfers/ and
+    /beheer/ at phone size, and empty table headers."""
+    page.set_viewport_size(SIZES[size])
+    for user, path in ((personas.analyst, "/cijfers/"), (personas.administrator, "/beheer/")):
+        log_in(page, live_server, user.username)
+        page.goto(live_server.url + path)
+        no_axe_violations(page)
+        assert page.evaluate(SMALL_TARGETS) == [], path
+        page.get_by_role("button", name="Afmelden").click()
