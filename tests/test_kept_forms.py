@@ -131,3 +131,21 @@ def test_a_post_from_another_site_keeps_nothing(personas):
                            headers={"Origin": "https://kwaadwillend.example"})
     assert response.status_code == 403
     assert kept_on(client.get(reverse("intake:registration", args=[case.public_id]))) is None
+
+
+@pytest.mark.django_db
+def test_an_idle_htmx_piece_of_a_page_sends_the_user_back_to_the_whole_page(client, personas):
+    case = factories.registration(personas.team, "awaiting_contact")
+    client.force_login(personas.triagist)
+    idle(client)
+    file = reverse("intake:registration", args=[case.public_id])
+    response = client.get(reverse("matching:panel", args=[case.public_id]),
+                          headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{file}"})
+    assert response["HX-Redirect"] == f"{reverse('login')}?next={file}&verlopen=1"
+    # Another site's address is no way back.
+    idle(client)
+    client.force_login(personas.triagist)
+    idle(client)
+    response = client.get(reverse("matching:panel", args=[case.public_id]),
+                          headers={"HX-Request": "true", "HX-Current-URL": "https://kwaadwillend.example/x"})
+    assert "kwaadwillend" not in response["HX-Redirect"]
