@@ -342,6 +342,11 @@ def test_a_mistaken_close_is_reopened_with_a_reason_logged_within_14_days(bob, j
     kept = Reopening.objects.get(trajectory=journey)
     assert (kept.reason, kept.end_reason, kept.ended_on) == ("Verkeerd gezin afgesloten.", "goal", today)
     assert AccessEvent.objects.filter(action=Action.REOPEN, family=journey.registration.public_id).exists()
+    # Counted in the figures as a reopen, the trajectory as running on: not closed, not new.
+    from basisjeugdhulp.reporting import monthly
+
+    facts = {fact.measure: fact.n for fact in monthly.facts_for(monthly.first_of(today), today)}
+    assert facts.get("reopened") == 1 and "ended" not in facts and facts.get("started") == 1
     # After 14 days the way back is closed.
     close(bob, journey, ended_on=today.isoformat(), end_reason="goal", hours_per_week="2")
     Trajectory.objects.filter(pk=journey.pk).update(closed_at=timezone.now() - timedelta(days=15))

@@ -204,10 +204,11 @@ def trajectories(facts):
         Row(_("Active at the end of the period"), [facts.open_at_end().get((), Tally()).cell()], key="active"),
         Row(_("Started in the period"), [facts.total("started").cell()], key="started"),
         Row(_("Closed in the period"), [facts.total("ended").cell()], key="closed"),
+        Row(_("Reopened after a mistaken close"), [facts.total("reopened").cell()], key="reopened"),
     ]
     note = _(
         "A trajectory starts at first contact and ends when it is closed; a close undone within "
-        "two weeks is not counted as closed, nor as a new trajectory."
+        "two weeks counts as a reopen: not as closed, nor as a new trajectory."
     )
     return Table("trajectories", _("Trajectories"), [_("Trajectories")], rows, note=note)
 
