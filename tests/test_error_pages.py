@@ -69,3 +69,15 @@ def test_500_is_dutch(rf):
     page = server_error(rf.get("/"))
     assert page.status_code == 500
     assert_register_page(page, "Er ging iets mis")
+
+
+@pytest.mark.django_db
+def test_the_admin_speaks_dutch_in_its_headings(client, personas):
+    from tests.conftest import with_authenticator
+
+    client.force_login(with_authenticator(personas.administrator))
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Inlogblokkades" in page and "Authenticator-apps" in page
+    assert ">Axes<" not in page and "OTP_TOTP" not in page and ">Otp_Totp<" not in page
+    administration = client.get(reverse("teams:administration")).content.decode()
+    assert "Lumpsums" in administration
