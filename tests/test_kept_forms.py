@@ -149,3 +149,19 @@ def test_an_idle_htmx_piece_of_a_page_sends_the_user_back_to_the_whole_page(clie
     response = client.get(reverse("matching:panel", args=[case.public_id]),
                           headers={"HX-Request": "true", "HX-Current-URL": "https://kwaadwillend.example/x"})
     assert "kwaadwillend" not in response["HX-Redirect"]
+
+
+@pytest.mark.django_db
+def test_passwords_and_codes_are_never_kept(client, personas):
+    from basisjeugdhulp.accounts.kept_forms import KEPT, REFUSED
+
+    client.force_login(personas.triagist)
+    refused = client.post(reverse("password_change"), {
+        "old_password": "fout-wachtwoord", "new_password1": "Nieuw-geheim-2026", "new_password2": "Nieuw-geheim-2026",
+    })
+    assert refused.status_code == 200
+    assert client.session[REFUSED]["fields"] == {}
+    idle(client)
+    case = factories.registration(personas.team)
+    client.post(reverse("intake:triage", args=[case.public_id]), {"route": "advice", "code": "123456", "postcode": "9712 AB"})
+    assert client.session[KEPT]["fields"] == {"route": ["advice"], "postcode": ["9712 AB"]}

@@ -10,7 +10,7 @@ from django.template import loader
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from basisjeugdhulp.accounts.kept_forms import KEPT, SECRET_FIELDS, page_of, typed
+from basisjeugdhulp.accounts.kept_forms import KEPT, is_secret, page_of, typed
 from basisjeugdhulp.intake.routes import CRISIS_LINE
 
 
@@ -36,7 +36,7 @@ def server_error(request):
             context["fields"] = [
                 (name, value)
                 for name, values in request.POST.lists()
-                if name == "csrfmiddlewaretoken" or not any(secret in name.lower() for secret in SECRET_FIELDS)
+                if name == "csrfmiddlewaretoken" or not is_secret(name)
                 for value in values
             ]
             context["typed"] = [

@@ -34,8 +34,14 @@ FORM_PAGES = {
     "audit:destroy": ("audit:family", True),
 }
 
-# Never written to the session or back into a page.
+# Never written to the session or back into a page: names containing these, and the second
+# factor's code.
 SECRET_FIELDS = ("csrfmiddlewaretoken", "password", "token", "otp")
+SECRET_NAMES = ("code",)
+
+
+def is_secret(name):
+    return name in SECRET_NAMES or any(secret in name.lower() for secret in SECRET_FIELDS)
 
 
 def page_of(path_info):
@@ -54,11 +60,7 @@ def page_of(path_info):
 
 def typed(request, user):
     """What the user sent in this POST, without secrets or files, to give back later."""
-    fields = {
-        name: values
-        for name, values in request.POST.lists()
-        if not any(secret in name.lower() for secret in SECRET_FIELDS)
-    }
+    fields = {name: values for name, values in request.POST.lists() if not is_secret(name)}
     return {"user": user.pk, "path": page_of(request.path_info), "action": request.path, "fields": fields}
 
 
