@@ -70,8 +70,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "basisjeugdhulp.accounts.errors.DutchErrorPagesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "basisjeugdhulp.accounts.access.AccessPolicyMiddleware",
+    "basisjeugdhulp.accounts.kept_forms.FormPageMiddleware",
     # A write that meets a destroyed file: a Dutch page, nothing written (intake/file_lock.py).
     "basisjeugdhulp.intake.file_lock.DestroyedFileMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
@@ -123,7 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "basisjeugdhulp.accounts.context_processors.navigation",
-                "basisjeugdhulp.accounts.idle.kept_form",
+                "basisjeugdhulp.accounts.kept_forms.kept_form",
             ],
         },
     },
@@ -291,6 +293,8 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 X_FRAME_OPTIONS = "DENY"
+# An expired form: a Dutch page, and what was typed kept when it came from our own page.
+CSRF_FAILURE_VIEW = "basisjeugdhulp.accounts.errors.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 
 if PRODUCTION:

@@ -36,3 +36,4 @@ urlpatterns = [
 
 # A database outage answers 503 with a Dutch page instead of a 500 (accounts/errors.py).
 handler500 = "basisjeugdhulp.accounts.errors.server_error"
+handler400 = "basisjeugdhulp.accounts.errors.bad_request"

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp.accounts import duties
+from basisjeugdhulp.form_rendering import GuidedErrors
 from basisjeugdhulp.intake.languages import LanguageField
 from basisjeugdhulp.intake.routes import Product
 from matching.models import LANGUAGE_CHOICES, Expertise, Professional, RematchReason
@@ -24,7 +25,7 @@ class ProfessionalChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.get_education_display()})"
 
 
-class AssignForm(forms.Form):
+class AssignForm(GuidedErrors, forms.Form):
     """Assign a lead (and optionally a duo partner) to a family of the own team.
 
     The choices are limited to professionals the family may get, so a forged POST with an
@@ -118,7 +119,7 @@ class RematchForm(AssignForm):
         return cleaned
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(GuidedErrors, forms.ModelForm):
     """What a professional fills in about themselves (beheerder does the rest in the admin)."""
 
     languages = forms.MultipleChoiceField(

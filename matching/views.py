@@ -53,7 +53,8 @@ def panel_context(request, registration):
         options.update({k: v for k, v in filters.cleaned_data.items() if k in initial})
         allow_full = filters.cleaned_data["allow_full"]
     trajectory = registration.trajectory
-    found = panel_for(
+    # Matched: the panel shows the result, not the list (issue 22); no team to score.
+    found = None if trajectory.lead_id else panel_for(
         registration,
         product=options["product"] or None,
         language=options["language"],
@@ -67,7 +68,7 @@ def panel_context(request, registration):
         "allow_full": allow_full,
         "chosen_product": options["product"] or registration.product,
         "panel": found,
-        "suggestions": found.suggestions,
+        "suggestions": found.suggestions if found else [],
         # The history is shown once there is more than the one lead: a duo, or a re-match.
         "history": trajectory.matches.select_related("professional__user") if registration.match_count > 1 else [],
     }

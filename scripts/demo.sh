@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/venv.sh run
 
-export DEBUG="${DEBUG:-1}"
+# DEBUG off: users of the demo see the register's own Dutch error pages, not Django's English
+# debug pages; whitenoise serves the static files either way. DEBUG=1 make demo for a developer.
+export DEBUG="${DEBUG:-0}"
 # Demo logins need no authenticator app; the login page says so (docs/configuration.md).
 export SECOND_FACTOR_REQUIRED="${SECOND_FACTOR_REQUIRED:-0}"
 export DJANGO_SETTINGS_MODULE=basisjeugdhulp.settings

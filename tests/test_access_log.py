@@ -129,3 +129,14 @@ def test_an_export_is_logged(client, personas):
     client.get(reverse("reporting:export_csv"))
     event = AccessEvent.objects.get(action=Action.EXPORT)
     assert event.user == personas.analyst and event.family is None
+
+
+def test_the_number_to_search_by_is_on_the_file_and_its_address_works_too(client, personas, looked_at):
+    """Issue 22: the search asked for a number no page showed."""
+    client.force_login(personas.triagist)
+    file = client.get(reverse("intake:registration", args=[looked_at.public_id])).text
+    assert f"Nummer van de aanmelding: <code>{looked_at.public_id}</code>" in file
+    client.force_login(personas.administrator)
+    address = f"https://register.example/triage/aanmelding/{looked_at.public_id}/"
+    page = client.get(reverse("audit:log"), {"family": address}).text
+    assert page.count("Dossier van het gezin ingezien") >= 2

@@ -53,6 +53,7 @@ ID_OF = {
     "audit:answer_request": REQUEST,
     "trajectories:detail": TRAJECTORY,
     "trajectories:close": TRAJECTORY,
+    "trajectories:reopen": TRAJECTORY,
     "plans:upload": TRAJECTORY,
     "plans:photo": PHOTO,
     "plans:thumbnail": PHOTO,
@@ -263,7 +264,7 @@ def test_a_rematch_of_a_colleagues_family_is_logged(client, personas, families):
 def test_closing_is_logged_in_its_own_transaction(client, personas, families):
     den = families[3]
     client.force_login(personas.professional)
-    data = {"ended_on": timezone.localdate().isoformat(), "end_reason": "goal", "hours_per_week": "2"}
+    data = {"ended_on": timezone.localdate().isoformat(), "end_reason": "goal", "hours_per_week": "2", "confirm": "1"}
     with mock.patch.object(AccessEvent, "record", side_effect=DatabaseError("log unavailable")):
         with pytest.raises(DatabaseError):
             client.post(reverse("trajectories:close", args=[den.trajectory.public_id]), data)

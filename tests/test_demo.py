@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -35,7 +36,7 @@ def test_the_demo_path_runs_on_sqlite_with_photos_on_disk(tmp_path):
         for k, v in os.environ.items()
         if not k.startswith(("DATABASE_URL", "S3_", "PRODUCTION", "REQUIRE_", "DJANGO_ALLOW_ASYNC"))
     }
-    environment.update(VAR_DIR=str(tmp_path), DEBUG="1")
+    environment.update(VAR_DIR=str(tmp_path), DEBUG="0", SECOND_FACTOR_REQUIRED="0")  # as scripts/demo.sh
 
     def manage(*args):
         return subprocess.run(
@@ -87,6 +88,12 @@ def test_the_demo_path_runs_on_sqlite_with_photos_on_disk(tmp_path):
         start_page = opener.open(request, timeout=10)
         assert start_page.url == f"{base}/triage/"
         assert "WIJ Centrum" in start_page.read().decode()
+        # No Django debug page for a wrong address: the register's Dutch one, styled.
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            opener.open(f"{base}/bestaat-niet/", timeout=10)
+        assert missing.value.code == 404
+        assert "Pagina niet gevonden" in missing.value.read().decode()
+        assert opener.open(f"{base}/static/css/register.css", timeout=10).status == 200
     finally:
         server.terminate()
         server.wait(timeout=10)

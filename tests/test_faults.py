@@ -33,6 +33,11 @@ def test_with_postgresql_stopped_pages_answer_503_and_work_again_after(client, p
         assert page["Retry-After"] == "60"
         posted = client.post(reverse("intake:new"), {"channel": "school", "family_label": "Gezin Storing"})
         assert posted.status_code == 503
+        # What was typed is on the page, in a form that sends it again to the same URL.
+        text = posted.content.decode()
+        assert f'<form method="post" action="{reverse("intake:new")}">' in text
+        assert '<input type="hidden" name="family_label" value="Gezin Storing">' in text
+        assert "<li>Gezin Storing</li>" in text and "Opnieuw versturen" in text
     finally:
         postgresql("start")
     connection.close()  # the test's own connection died with the server

@@ -1,6 +1,6 @@
 """The municipality's figures are current (issue 19): after every step of a random day at the
 register — aanmeldingen, triage, the tweede lezer, first contact, matching and re-matching,
-closing, corrections of dates through save() and through QuerySet.update(), deletions — every
+closing and reopening, corrections of dates through save() and through QuerySet.update(), deletions — every
 published figure equals what a fresh recount of the whole register publishes.
 
 The running month's documented delay (FIGURES_RUNNING_MONTH_DELAY) is set to zero here, so
@@ -146,6 +146,12 @@ class ADayAtTheRegister(RuleBasedStateMachine):
         if journey is None:
             return
         journey.close(min(journey.started_on + timedelta(weeks=weeks), self.today), reason, hours)
+
+    @rule(which=picks)
+    def reopen_a_mistaken_close(self, which):
+        journey = self.pick(Trajectory.objects.exclude(closed_at=None), which)
+        if journey is not None:
+            journey.reopen(self.by, "Verkeerd gezin afgesloten.")
 
     @rule(which=picks, field=st.sampled_from(["received_on", "triaged_on", "contacted_on"]),
           shift=st.integers(-60, 60), in_bulk=st.booleans())

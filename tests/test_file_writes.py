@@ -191,8 +191,8 @@ def test_lead_and_duo_closing_at_once_close_once(personas, caplog):
         Trajectory.objects.filter(pk=journey.pk).update(duo=duo)
         url = reverse("trajectories:close", args=[journey.public_id])
         responses = at_once([
-            lambda: lead.post(url, {"ended_on": today, "end_reason": "goal", "hours_per_week": "2"}),
-            lambda: partner.post(url, {"ended_on": today, "end_reason": "moved", "hours_per_week": "3,5"}),
+            lambda: lead.post(url, {"ended_on": today, "end_reason": "goal", "hours_per_week": "2", "confirm": "1"}),
+            lambda: partner.post(url, {"ended_on": today, "end_reason": "moved", "hours_per_week": "3,5", "confirm": "1"}),
         ])
         assert sorted(r.status_code for r in responses) == [302, 409]
         loser = next(r for r in responses if r.status_code == 409)
@@ -265,7 +265,7 @@ def test_a_photo_while_the_duo_closes_is_kept_before_or_refused_after(personas, 
 
         def closing(after=offset(round_, step=0.03)):
             time.sleep(after)
-            return partner.post(url, {"ended_on": today, "end_reason": "goal", "hours_per_week": "2"})  # noqa: B023
+            return partner.post(url, {"ended_on": today, "end_reason": "goal", "hours_per_week": "2", "confirm": "1"})  # noqa: B023
 
         photo_response, closed = at_once([lambda: upload(lead, journey, uuid.uuid4(), "avond.jpg"), closing])
         assert closed.status_code == 302 and photo_response.status_code in (302, 409)
@@ -358,7 +358,7 @@ def test_a_submit_while_the_file_is_destroyed_writes_nothing_to_it(personas, wri
 # write to the test below: it locks the file (intake/file_lock.py) like the others.
 WRITES = {
     "intake:triage", "intake:decide", "intake:first_contact", "matching:assign", "matching:rematch",
-    "plans:upload", "trajectories:close",
+    "plans:upload", "trajectories:close", "trajectories:reopen",
 }
 READS = {
     "intake:registration", "trajectories:detail", "plans:photo", "plans:thumbnail", "matching:panel",
@@ -392,8 +392,9 @@ def test_every_writer_on_a_destroyed_file_is_told_in_dutch_and_nothing_is_writte
     started = factories.trajectory(personas.team)
     unmatched = factories.trajectory(personas.team)
     Trajectory.objects.filter(pk=unmatched.pk).update(lead=None)
+    closed = factories.trajectory(personas.team, state="closed")
     bea = signed_in(personas.administrator)
-    for case in (new, proposed, waiting.registration, started.registration, unmatched.registration):
+    for case in (new, proposed, waiting.registration, started.registration, unmatched.registration, closed.registration):
         assert destroy(bea, case).status_code == 302
     alice, bob, carol = signed_in(personas.triagist), signed_in(personas.professional), signed_in(personas.second_reader)
     other = Professional.objects.get(user=personas.triagist)
@@ -406,7 +407,10 @@ def test_every_writer_on_a_destroyed_file_is_told_in_dutch_and_nothing_is_writte
         "matching:assign": (alice, unmatched.registration.public_id, {"lead": other.pk, "product": unmatched.product}),
         "matching:rematch": (alice, started.registration.public_id, {"lead": other.pk, "reason": "geen_klik"}),
         "plans:upload": (bob, started.public_id, {"camera": [photo()]}),
-        "trajectories:close": (bob, started.public_id, {"ended_on": today, "end_reason": "goal", "hours_per_week": "2"}),
+        "trajectories:close": (
+            bob, started.public_id, {"ended_on": today, "end_reason": "goal", "hours_per_week": "2", "confirm": "1"},
+        ),
+        "trajectories:reopen": (bob, closed.public_id, {"reason": "Per ongeluk afgesloten."}),
     }
     assert set(writes) == WRITES
     for name, (client, public_id, data) in writes.items():

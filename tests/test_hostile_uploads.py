@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 from basisjeugdhulp.plans.models import PlanPhoto
 from tests import factories
 
-REFUSALS = ("is geen foto", "heeft te veel pixels", "is beschadigd of onvolledig", "is groter dan", "Het verstuurde bestand is leeg")
+REFUSALS = ("is geen foto", "heeft te veel pixels", "is beschadigd of onvolledig", "is groter dan", "is leeg (0 bytes)")
 
 
 def _photo(size=(640, 480)):

@@ -83,10 +83,10 @@ def test_there_is_no_bsn_anywhere(triagist):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("phone", "", "Dit veld is verplicht."),
+        ("phone", "", "Vul het telefoonnummer van de ouder in, bijvoorbeeld 06 12345678."),
         ("phone", "12345", "Vul een Nederlands telefoonnummer van 10 cijfers in"),
         ("phone", "06-1234567a", "Vul een Nederlands telefoonnummer van 10 cijfers in"),
-        ("postcode", "", "Dit veld is verplicht."),
+        ("postcode", "", "Vul de postcode van het gezin in, bijvoorbeeld 9712 AB."),
         ("postcode", "9712", "Vul een postcode in zoals 9712 AB."),
         ("postcode", "0712 AB", "Vul een postcode in zoals 9712 AB."),
         ("postcode", "9712 SS", "Vul een postcode in zoals 9712 AB."),

@@ -505,3 +505,12 @@ def test_a_family_that_needed_an_interpreter_is_kept_with_the_match(triagist, pe
     other = factories.registration(personas.team, "awaiting_contact", product="gb_zwaar", preferred_language="nl")
     assign(triagist, other, lead=personas.professional.professional.pk)
     assert not Match.objects.get(trajectory__registration=other).interpreter_needed  # Dutch: never
+
+
+def test_after_matching_the_panel_shows_the_result_not_the_list(triagist, personas, case):
+    assert suggested_names(panel_of_the_file(triagist, case))  # before: the suggestions
+    assign(triagist, case, lead=personas.professional.professional.pk)
+    page = panel_of_the_file(triagist, case)
+    assert suggested_names(page) == []
+    assert "Vaste professional: <strong>Bob</strong>" in page and 'class="suggestions"' not in page
+    assert "Herkoppelen: een andere vaste professional" in page

@@ -142,7 +142,8 @@ def test_too_large_and_too_many_files_are_refused(bob, journey, settings):
     settings.PLAN_PHOTO_MAX_BYTES = 10_000
     response = upload(bob, journey, photo_file("groot.jpg", factories.jpeg_bytes(2000, 1500)))
     assert response.status_code == 422
-    assert "groot.jpg is groter dan 9,8\xa0KB. Deze is niet toegevoegd." in response.text
+    assert "groot.jpg is groter dan 9,8\xa0KB. Een foto rechtstreeks van de camera" in response.text
+    assert "maak de foto opnieuw met de cameraknop. Deze is niet toegevoegd." in response.text
     settings.PLAN_PHOTO_MAX_BYTES = 25 * 1024 * 1024
     response = upload(bob, journey, *[photo_file(f"{i}.jpg") for i in range(11)])
     assert response.status_code == 422
@@ -298,8 +299,58 @@ def test_the_sweep_removes_only_old_orphans(personas, journey):
 # Closing: the only time registration.
 
 
-def close(client, journey, **data):
+def close(client, journey, confirm="1", **data):
+    """The close form sent and its summary confirmed (with confirm=None: only sent)."""
+    if confirm:
+        data["confirm"] = confirm
     return client.post(reverse("trajectories:close", args=[journey.public_id]), data)
+
+
+def test_closing_is_a_step_of_its_own_with_a_summary_to_confirm(bob, journey):
+    detail = bob.get(reverse("trajectories:detail", args=[journey.public_id])).text
+    assert 'name="hours_per_week"' not in detail  # not under the photo upload
+    form = bob.get(reverse("trajectories:close", args=[journey.public_id])).text
+    assert 'name="ended_on"' in form and 'name="ended_on" value=' not in form  # no date filled in blindly
+    today = timezone.localdate()
+    summary = close(bob, journey, confirm=None, ended_on=today.isoformat(), end_reason="moved", hours_per_week="1,5")
+    assert summary.status_code == 200
+    assert "Controleren en bevestigen" in summary.text and "Verhuisd" in summary.text and "1,5" in summary.text
+    journey.refresh_from_db()
+    assert journey.ended_on is None  # nothing saved before the confirmation
+    change = close(bob, journey, confirm=None, change="1", ended_on=today.isoformat(), end_reason="moved", hours_per_week="1,5")
+    assert 'value="1,5"' in change.text and "Verder: controleren" in change.text
+
+
+def test_a_mistaken_close_is_reopened_with_a_reason_logged_within_14_days(bob, journey):
+    from basisjeugdhulp.trajectories.models import Reopening
+    from matching import assignment
+
+    assignment.assign(journey, journey.lead, journey.lead.user)  # a lead matched as in the register
+    today = timezone.localdate()
+    assert close(bob, journey, ended_on=today.isoformat(), end_reason="goal", hours_per_week="2").status_code == 302
+    assert not journey.matches.filter(ended_at=None).exists()
+    detail = reverse("trajectories:detail", args=[journey.public_id])
+    assert "Per ongeluk afgesloten?" in bob.get(detail).text
+    url = reverse("trajectories:reopen", args=[journey.public_id])
+    refused = bob.post(url, {"reason": ""})
+    assert "Schrijf kort op waarom het traject heropend wordt." in refused.text
+    assert bob.post(url, {"reason": "Verkeerd gezin afgesloten."}).status_code == 302
+    journey.refresh_from_db()
+    assert not journey.is_closed and journey.lead is not None
+    assert journey.matches.filter(ended_at=None).exists()  # the same professionals, still current
+    kept = Reopening.objects.get(trajectory=journey)
+    assert (kept.reason, kept.end_reason, kept.ended_on) == ("Verkeerd gezin afgesloten.", "goal", today)
+    assert AccessEvent.objects.filter(action=Action.REOPEN, family=journey.registration.public_id).exists()
+    # Counted in the figures as a reopen, the trajectory as running on: not closed, not new.
+    from basisjeugdhulp.reporting import monthly
+
+    facts = {fact.measure: fact.n for fact in monthly.facts_for(monthly.first_of(today), today)}
+    assert facts.get("reopened") == 1 and "ended" not in facts and facts.get("started") == 1
+    # After 14 days the way back is closed.
+    close(bob, journey, ended_on=today.isoformat(), end_reason="goal", hours_per_week="2")
+    Trajectory.objects.filter(pk=journey.pk).update(closed_at=timezone.now() - timedelta(days=15))
+    assert "Per ongeluk afgesloten?" not in bob.get(detail).text
+    assert bob.post(url, {"reason": "Toch niet."}).status_code == 403
 
 
 def test_closing_records_hours_once_and_makes_the_trajectory_read_only(bob, journey):
@@ -442,3 +493,10 @@ def test_the_trajectory_page_says_how_long_ago_it_started(bob, personas):
     assert "· vandaag" in page and "0 dagen geleden" not in page
     last_week = factories.trajectory(personas.team, received_on=today - timedelta(days=7), triaged_on=today - timedelta(days=7))
     assert "· 7 dagen geleden" in bob.get(reverse("trajectories:detail", args=[last_week.public_id])).text
+
+
+def test_an_empty_file_is_named_and_told_what_to_do(bob, journey):
+    response = upload(bob, journey, SimpleUploadedFile("IMG_0007.jpg", b"", content_type="image/jpeg"))
+    assert response.status_code == 422
+    assert "IMG_0007.jpg is leeg (0 bytes). Maak de foto opnieuw, of kies een andere." in response.text
+    assert not PlanPhoto.objects.exists()

@@ -162,7 +162,27 @@ def test_a_truncated_photo_is_refused():
     ids=["text-as-jpg", "svg", "html-with-gif-header", "html-with-png-header", "html-with-jpeg-header", "empty"],
 )
 def test_files_that_are_not_photos_are_refused(content):
-    assert refused(content) in ("not_an_image", "broken")
+    assert refused(content) in ("not_an_image", "broken", "empty")
+
+
+def test_each_refusal_names_what_is_wrong(tmp_path):
+    """Issue 22: a photo cut short or damaged is told to be taken again, not that it is no
+    photo; a forged size is too large, not damaged; an empty file is empty."""
+    whole_heic = io.BytesIO()
+    pillow_heif.from_pillow(sheet(320, 240)).save(whole_heic, quality=60)
+    heic, png = whole_heic.getvalue(), io.BytesIO()
+    sheet(640, 480).save(png, "PNG")
+    png = png.getvalue()
+    for cut in (40, 100, 400, len(heic) // 2):
+        assert refused(heic[:cut]) == "broken", cut
+    for cut in (20, 40, 60):
+        assert refused(png[:cut]) == "broken", cut
+    assert refused(jpeg(sheet(600, 400))[:30]) == "broken"
+    forged = bytearray(png)
+    forged[16:24] = (200_000).to_bytes(4, "big") + (200_000).to_bytes(4, "big")
+    assert refused(bytes(forged)) == "too_many_pixels"
+    assert refused(b"") == "empty"
+    assert refused(b"Dit is geen foto.") == "not_an_image"
 
 
 def test_formats_outside_the_allowlist_are_refused_even_when_pillow_could_read_them():

@@ -136,3 +136,20 @@ def test_a_closure_day_counts_in_the_queue_at_once(client, personas):
     left = working_days_between(today, case.contact_due, {closed.date})
     assert left != working_days_between(today, case.contact_due)  # the closure day lies between
     assert f"nog {left} werkdagen" in later
+
+
+def test_the_queue_says_where_each_family_is(client, personas):
+    """Issue 22: a family proposed for specialist care waits for the tweede lezing, not for
+    triage; one triaged but not matched says it has no professional yet."""
+    factories.registration(personas.team, family_label="Gezin Nieuw")
+    factories.registration(personas.team, "second_check", by=personas.triagist, family_label="Gezin Lezing")
+    factories.registration(personas.team, "awaiting_contact", family_label="Gezin Ongekoppeld")
+    factories.trajectory(personas.team, state="awaiting_contact", family_label="Gezin Gekoppeld")
+    client.force_login(personas.triagist)
+    html = client.get(reverse("intake:queue")).text
+    assert "Gezin Nieuw" in section(html, "triage") and "Gezin Lezing" not in section(html, "triage")
+    assert "Gezin Lezing" in section(html, "second-check")
+    assert "Wacht op de tweede lezing" in html
+    rows = {name: row for row in re.findall(r'<li>.*?</li>', html, re.S) for name in re.findall(r"Gezin \w+", row)}
+    assert "Nog geen professional" in rows["Gezin Ongekoppeld"]
+    assert "Nog geen professional" not in rows["Gezin Gekoppeld"]

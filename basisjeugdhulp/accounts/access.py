@@ -13,6 +13,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from basisjeugdhulp.accounts.kept_forms import page_of
+from basisjeugdhulp.accounts.redirects import to_login
 from basisjeugdhulp.accounts.roles import Role, roles_of
 
 logger = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ POLICY = {
     # family's professionals, checked in the view.
     "trajectories:detail": {Role.PROFESSIONAL, Role.TRIAGIST},
     "trajectories:close": {Role.PROFESSIONAL, Role.TRIAGIST},
+    "trajectories:reopen": {Role.PROFESSIONAL, Role.TRIAGIST},
     "plans:upload": {Role.PROFESSIONAL, Role.TRIAGIST},
     "plans:photo": {Role.PROFESSIONAL, Role.TRIAGIST},
     "plans:thumbnail": {Role.PROFESSIONAL, Role.TRIAGIST},
@@ -126,7 +129,8 @@ class AccessPolicyMiddleware:
         if view_name not in second_factor.EXEMPT and (
             step := second_factor.pending(request, view_name if allowed else None)
         ):
-            return redirect_to_login(request.get_full_path(), login_url=reverse(step))
+            back = request.get_full_path() if request.method == "GET" else page_of(request.path_info)
+            return redirect_to_login(back, login_url=reverse(step))
         return None if allowed else forbidden(request)
 
 
@@ -134,10 +138,8 @@ class AccessPolicyMiddleware:
     def _to_login(request):
         """To the login page; with a Dutch notice when a session cookie came along, i.e. the
         session ran out (idle too long on a shared tablet) rather than never existed."""
-        response = redirect_to_login(request.get_full_path())
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
-            response["Location"] += "&verlopen=1"
-        return response
+        back = request.get_full_path() if request.method == "GET" else page_of(request.path_info)
+        return to_login(request, back, expired=settings.SESSION_COOKIE_NAME in request.COOKIES)
 
 
 def forbidden(request):

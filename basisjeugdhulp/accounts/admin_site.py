@@ -13,6 +13,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class MissingObjectIsNotFound:
@@ -33,7 +34,21 @@ class MissingObjectIsNotFound:
         return super().response_action(request, queryset, *args, **kwargs)
 
 
+# Apps whose own name is no Dutch heading (django-axes, django-otp's TOTP plugin).
+APP_HEADINGS = {
+    "axes": gettext_lazy("Login lockouts"),
+    "otp_totp": gettext_lazy("Authenticator apps"),
+}
+
+
 class RegisterAdminSite(admin.AdminSite):
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            if app["app_label"] in APP_HEADINGS:
+                app["name"] = str(APP_HEADINGS[app["app_label"]])
+        return apps
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, MissingObjectIsNotFound):

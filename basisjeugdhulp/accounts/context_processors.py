@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp.accounts.access import allows
 from basisjeugdhulp.accounts.roles import roles_of
+from basisjeugdhulp.intake.routes import CRISIS_LINE
 
 # The main navigation, in order. An item shows only when the policy lets the user use it.
 NAVIGATION = (
@@ -23,6 +24,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {
+            "crisis_line": CRISIS_LINE,
             "navigation": [],
             "user_roles": [],
             "idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
@@ -36,4 +38,8 @@ def navigation(request):
         for name, label in NAVIGATION
         if allows(user, name)
     ]
-    return {"navigation": items, "user_roles": sorted(role.label for role in roles_of(user))}
+    return {
+        "navigation": items,
+        "user_roles": sorted(role.label for role in roles_of(user)),
+        "crisis_line": CRISIS_LINE,  # on every page that may need it, the error pages too
+    }

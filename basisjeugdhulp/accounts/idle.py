@@ -1,15 +1,17 @@
 """Shared tablets: a session ends after SESSION_IDLE_MINUTES without use. A form sent just after
 that is not lost: its fields are kept (server-side, in the fresh session) and given back to the
-same user on the same page after logging in again; anyone else logging in never sees them."""
+same user on the page with that form after logging in again (accounts/kept_forms.py); anyone
+else logging in never sees them."""
 
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
+
+from basisjeugdhulp.accounts.kept_forms import KEPT, page_of, typed
+from basisjeugdhulp.accounts.redirects import to_login
 
 LAST_SEEN = "register_last_seen"
-KEPT = "register_kept_form"
 
 
 class IdleTimeoutMiddleware:
@@ -29,32 +31,11 @@ class IdleTimeoutMiddleware:
 
     @staticmethod
     def _expire(request, user):
-        kept = None
-        if request.method == "POST":
-            kept = {
-                "user": user.pk,
-                "path": request.path,
-                "fields": {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"},
-            }
+        kept = typed(request, user) if request.method == "POST" else None
         logout(request)
         if kept:
             request.session[KEPT] = kept
-        response = redirect_to_login(request.get_full_path() if request.method == "GET" else request.path)
-        response["Location"] += "&verlopen=1"
-        return response
-
-
-def kept_form(request):
-    """Context processor: the fields kept for this user on this page, once."""
-    session = getattr(request, "session", None)
-    user = getattr(request, "user", None)
-    if session is None or KEPT not in session or user is None or not user.is_authenticated:
-        return {}
-    kept = session[KEPT]
-    if kept["user"] != user.pk:
-        del session[KEPT]  # someone else logged in: never show them another's input
-        return {}
-    if kept["path"] != request.path or request.method != "GET":
-        return {}
-    del session[KEPT]
-    return {"kept_form": kept["fields"]}
+        # Back to the page the user was on, with the form on it: never to a URL that only
+        # takes POST (that would be a 405 after logging in).
+        back = page_of(request.path_info) if request.method != "GET" else request.get_full_path()
+        return to_login(request, back, expired=True)

@@ -4,7 +4,9 @@ control characters) falls back to a page of our own: an open redirect after the 
 lend the register's name to a phishing page (security review, issue 20)."""
 
 import unicodedata
+from urllib.parse import urlsplit
 
+from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -26,3 +28,24 @@ def safe_next(request, fallback=None):
     if safe:
         return target
     return resolve_url(fallback) if fallback else ""
+
+
+def to_login(request, back, *, expired=False):
+    """To the login page, and after it back to `back`; "verlopen" makes the login page say the
+    session ran out. An htmx request is told to load the login page as a whole page
+    (HX-Redirect): swapped into the page, the login form would sit inside the register and
+    the user would log in twice."""
+    from django.contrib.auth.views import redirect_to_login
+    from django_htmx.http import HttpResponseClientRedirect
+
+    htmx = request.headers.get("HX-Request") == "true"
+    if htmx:
+        # A piece of a page (the matching panel, a filtered queue): back to the whole page.
+        current = request.headers.get("HX-Current-URL", "")
+        if current and url_has_allowed_host_and_scheme(
+            current, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            parts = urlsplit(current)
+            back = parts.path + (f"?{parts.query}" if parts.query else "")
+    location = redirect_to_login(back)["Location"] + ("&verlopen=1" if expired else "")
+    return HttpResponseClientRedirect(location) if htmx else HttpResponseRedirect(location)

@@ -1,10 +1,14 @@
 import copy
+import re
+import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp.intake.models import DestructionRequest, KeepingGround, RequestedBy
+
+UUID_IN_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
 class LogSearch(forms.Form):
@@ -15,12 +19,25 @@ class LogSearch(forms.Form):
         required=False, empty_label=_("Everyone"),
         error_messages={"invalid_choice": _("This user does not exist.")},
     )
-    family = forms.UUIDField(
-        label=_("Family (number of the aanmelding)"), required=False,
-        error_messages={"invalid": _("Enter the number of the aanmelding as shown in its address.")},
+    family = forms.CharField(
+        label=_("Family (number of the aanmelding)"), required=False, max_length=300,
+        help_text=_("Shown at the bottom of the family's file; its web address works too."),
     )
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_family(self):
+        """The number as the file shows it, or the file's whole address pasted in."""
+        text = self.cleaned_data["family"].strip()
+        if not text:
+            return None
+        found = UUID_IN_TEXT.search(text)
+        if found is None:
+            raise forms.ValidationError(
+                _("Enter the number of the aanmelding as shown at the bottom of the family's file, "
+                  "e.g. 3f2b8c1e-…, or paste the file's web address.")
+            )
+        return uuid.UUID(found.group(0))
 
     def clean(self):
         cleaned = super().clean()

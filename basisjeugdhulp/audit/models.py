@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     VIEW_LIST = "view_list", _("Saw the family in a list")
     ASSIGN = "assign", _("Assigned a professional")
     REMATCH = "rematch", _("Re-matched the lead professional")
+    REOPEN = "reopen", _("Reopened a closed trajectory")
 
 
 class AppendOnly(Exception):

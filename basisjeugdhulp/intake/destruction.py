@@ -36,6 +36,7 @@ def destroy(registration, request=None):
     """Destroy one file. Photo objects are removed from storage once the transaction commits."""
     from basisjeugdhulp.plans import storing
     from basisjeugdhulp.plans.models import PlanPhoto
+    from basisjeugdhulp.trajectories.models import Reopening
     from matching.models import Match
 
     # The same lock as every write to the file (intake/file_lock.py): a write that started
@@ -58,6 +59,7 @@ def destroy(registration, request=None):
     registration.family_keys.all().delete()
     SecondCheck.objects.filter(registration=registration).update(motivation="", note="")
     Match.objects.filter(trajectory__registration=registration).update(end_note="", override_reason="")
+    Reopening.objects.filter(trajectory__registration=registration).update(reason="")
     for field in (
         "family_label", "phone", "postcode", "house_number", "question", "preferred_language",
         "preferred_background", "preference_other", "contact_late_reason",

@@ -7,6 +7,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from basisjeugdhulp.form_rendering import GuidedErrors
 from basisjeugdhulp.intake.family_keys import normalise_house_number, normalise_postcode
 from basisjeugdhulp.intake.languages import LanguageField
 from basisjeugdhulp.intake.models import QuestionCategory, Registration
@@ -35,7 +36,7 @@ class CategoryChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class RegistrationForm(OneTimeSubmission, forms.ModelForm):
+class RegistrationForm(GuidedErrors, OneTimeSubmission, forms.ModelForm):
     categories = CategoryChoiceField(
         label=_("Question categories"),
         queryset=QuestionCategory.objects.all(),
@@ -76,6 +77,11 @@ class RegistrationForm(OneTimeSubmission, forms.ModelForm):
         }
         error_messages = {
             "channel": {"required": _("Choose how the family came in.")},
+            "family_label": {"required": _("Fill in how the team calls the family, e.g. Gezin Jansen.")},
+            "phone": {"required": _("Fill in the phone number of the parent, e.g. 06 12345678.")},
+            "postcode": {"required": _("Fill in the family's postcode, e.g. 9712 AB.")},
+            "house_number": {"required": _("Fill in the house number, e.g. 12 or 12a.")},
+            "question": {"required": _("Write down the family's question, in their own words.")},
         }
 
     def __init__(self, *args, **kwargs):
@@ -120,7 +126,7 @@ class RegistrationForm(OneTimeSubmission, forms.ModelForm):
         return cleaned
 
 
-class ChildForm(forms.Form):
+class ChildForm(GuidedErrors, forms.Form):
     first_name = forms.CharField(
         label=_("First name"),
         max_length=50,
@@ -176,7 +182,7 @@ def children_rows(data, *, add=False, remove=None):
     return rows
 
 
-class TriageForm(forms.Form):
+class TriageForm(GuidedErrors, forms.Form):
     route = forms.ChoiceField(
         label=_("Route"),
         choices=Route.choices,
@@ -203,7 +209,7 @@ class TriageForm(forms.Form):
         return cleaned
 
 
-class SecondCheckForm(forms.Form):
+class SecondCheckForm(GuidedErrors, forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", _("Approve")), ("reject", _("Reject"))],
         error_messages={"required": _("Approve or reject the proposal.")},
@@ -216,11 +222,10 @@ class SecondCheckForm(forms.Form):
     )
 
 
-class FirstContactForm(forms.Form):
+class FirstContactForm(GuidedErrors, forms.Form):
     contacted_on = forms.DateField(
         label=_("Date of first contact"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": _("Enter the date."), "invalid": _("Enter a valid date.")},
     )
     contact_mode = forms.ChoiceField(
         label=_("How"),

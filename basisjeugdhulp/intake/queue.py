@@ -35,13 +35,17 @@ class Queue:
     due_soon: list = field(default_factory=list)
     later: list = field(default_factory=list)
     to_triage: list = field(default_factory=list)
+    second_check: list = field(default_factory=list)  # proposed for specialist care: the tweede lezer's turn
     contacted_late: list = field(default_factory=list)
     contacted_on_time: int = 0
 
     def named(self):
         """The public ids of the families the queue shows by name (for the access log); those
         contacted on time are only counted."""
-        sections = (self.overdue, self.due_today, self.due_soon, self.later, self.to_triage, self.contacted_late)
+        sections = (
+            self.overdue, self.due_today, self.due_soon, self.later, self.to_triage, self.second_check,
+            self.contacted_late,
+        )
         return [case.public_id for section in sections for case in section]
 
 
@@ -49,7 +53,7 @@ class Queue:
 # building a model instance for each of the week's contacts costs more than the query.
 ROW_FIELDS = (
     "pk", "public_id", "family_label", "status", "product", "channel", "former_trajectory",
-    "received_on", "contact_due", "contacted_on",
+    "received_on", "contact_due", "contacted_on", "trajectory__lead",
 )
 
 
@@ -144,7 +148,9 @@ def build(registrations, today, recent_contacts=True):
                 queue.contacted_on_time += 1
             continue
         row(case)
-        if case.status != Status.AWAITING_CONTACT:
+        if case.status == Status.SECOND_CHECK:
+            queue.second_check.append(case)
+        elif case.status != Status.AWAITING_CONTACT:
             queue.to_triage.append(case)
         elif case.contact_due < today:
             queue.overdue.append(case)
@@ -157,5 +163,6 @@ def build(registrations, today, recent_contacts=True):
     for section in (queue.overdue, queue.due_today, queue.due_soon, queue.later):
         section.sort(key=lambda case: (case.contact_due, case.pk))
     queue.to_triage.sort(key=lambda case: (case.received_on, case.pk))
+    queue.second_check.sort(key=lambda case: (case.received_on, case.pk))
     queue.contacted_late.sort(key=lambda case: (-case.contacted_on.toordinal(), case.pk))
     return queue

@@ -285,7 +285,8 @@ def _open_checks(request, failed=None, failed_form=None, conflict=None):
             else SecondCheckForm(auto_id=f"check-{check.public_id}-%s")
         )
     return render(
-        request, "intake/second_check.html", {"checks": checks, "conflict": conflict}, status=409 if conflict else 200
+        request, "intake/second_check.html", {"checks": checks, "failed_form": failed_form, "conflict": conflict},
+        status=409 if conflict else 200,
     )
 
 

@@ -14,9 +14,19 @@ class MultipleFileField(forms.FileField):
     """Several files in one field (Django's documented pattern)."""
 
     def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
+        items = data if isinstance(data, list | tuple) else [data] if data else []
+        return [self._clean_one(item, initial) for item in items]
+
+    def _clean_one(self, item, initial):
+        try:
+            return super().clean(item, initial)
+        except forms.ValidationError as error:
+            if getattr(error, "code", None) == "empty":  # say which file, and what to do
+                raise forms.ValidationError(
+                    _("%(name)s is empty (0 bytes). Take the photo again, or choose another one."),
+                    code="empty", params={"name": getattr(item, "name", "")},
+                ) from error
+            raise
 
 
 class PlanPhotoForm(OneTimeSubmission, forms.Form):

@@ -49,7 +49,7 @@ class Normalised:
 class PhotoRefused(Exception):
     """The file is not a photo the register keeps. `reason` is one of REASONS."""
 
-    REASONS = ("not_an_image", "too_many_pixels", "broken")
+    REASONS = ("not_an_image", "too_many_pixels", "broken", "empty")
 
     def __init__(self, reason, detail=""):
         assert reason in self.REASONS, reason
@@ -60,6 +60,11 @@ class PhotoRefused(Exception):
 def normalise(data, limits=Limits()):
     """`data`: the uploaded bytes (or a binary file object). Returns `Normalised`."""
     stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    start = stream.tell()
+    head = stream.read(32)
+    stream.seek(start)
+    if not head:
+        raise PhotoRefused("empty")
     try:
         with warnings.catch_warnings():
             # Pillow warns, then raises, on huge images; our own, lower limit decides first.
@@ -68,7 +73,11 @@ def normalise(data, limits=Limits()):
     except PhotoRefused:
         raise
     except UnidentifiedImageError as error:
-        raise PhotoRefused("not_an_image", str(error)) from error
+        # A file that starts as a photo but cannot be read is a broken photo (take it again),
+        # not "no photo"; a PNG that declares more pixels than allowed is too large.
+        if _declared_pixels(head) > limits.max_pixels:
+            raise PhotoRefused("too_many_pixels", str(error)) from error
+        raise PhotoRefused("broken" if _starts_as_a_photo(head) else "not_an_image", str(error)) from error
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise PhotoRefused("too_many_pixels", str(error)) from error
     # Decoders fail in many ways on hostile or damaged files: OSError for truncation,
@@ -76,6 +85,25 @@ def normalise(data, limits=Limits()):
     # ValueError/struct errors from odd headers. All of them mean: not a photo we keep.
     except (OSError, SyntaxError, IndexError, RuntimeError, ValueError, EOFError, TypeError) as error:
         raise PhotoRefused("broken", f"{type(error).__name__}: {error}") from error
+
+
+HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
+
+
+def _starts_as_a_photo(head):
+    """The first bytes of a JPEG, PNG or HEIC file (its signature), whatever follows."""
+    return (
+        head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n"))
+        or (head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS)
+    )
+
+
+def _declared_pixels(head):
+    """The pixels a PNG's header declares (0 when it is no PNG): read even when the header
+    fails its checksum, as in a forged size."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR" and len(head) >= 24:
+        return int.from_bytes(head[16:20], "big") * int.from_bytes(head[20:24], "big")
+    return 0
 
 
 def _open(stream, limits):

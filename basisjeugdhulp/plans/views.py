@@ -18,15 +18,30 @@ from basisjeugdhulp.trajectories.models import Trajectory
 
 
 def refusal_message(refusal):
+    """Which file, what is wrong with it, and what to do next (issue 22)."""
     reasons = {
-        "too_large": _("%(name)s is larger than %(size)s."),
-        "not_an_image": _("%(name)s is not a photo (JPEG, PNG or HEIC)."),
-        "too_many_pixels": _("%(name)s has too many pixels to be a phone photo."),
-        "broken": _("%(name)s is damaged or incomplete and could not be read."),
+        "too_large": _(
+            "%(name)s is larger than %(size)s. A photo straight from the phone's camera fits: "
+            "take the photo again with the camera button."
+        ),
+        "not_an_image": _(
+            "%(name)s is not a photo (JPEG, PNG or HEIC). Take a photo with the camera button, "
+            "or choose one from the gallery."
+        ),
+        "too_many_pixels": _(
+            "%(name)s has too many pixels to be a phone photo (more than %(megapixels)s megapixels). "
+            "Take the photo again with the phone's camera."
+        ),
+        "broken": _(
+            "%(name)s is damaged or incomplete (perhaps not sent completely). Take the photo again, "
+            "or choose it again from the gallery."
+        ),
+        "empty": _("%(name)s is empty (0 bytes). Take the photo again, or choose another one."),
     }
     return reasons[refusal.reason] % {
         "name": refusal.filename,
         "size": filesizeformat(settings.PLAN_PHOTO_MAX_BYTES),
+        "megapixels": settings.PLAN_PHOTO_MAX_PIXELS // 1_000_000,
     }
 
 

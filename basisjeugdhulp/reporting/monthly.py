@@ -22,7 +22,7 @@ from django.utils import timezone
 from basisjeugdhulp.intake.models import Registration, SecondCheck
 from basisjeugdhulp.reporting.models import FigureChange, FigureMonth, MonthFigure
 from basisjeugdhulp.reporting.periods import month_end
-from basisjeugdhulp.trajectories.models import Trajectory
+from basisjeugdhulp.trajectories.models import Reopening, Trajectory
 from matching.models import Match
 
 
@@ -142,6 +142,14 @@ def facts_for(month, today):
     facts += _rows(checks, "proposed", month, **of_registration)
     facts += _rows(checks.filter(approved=True), "approved", month, **of_registration)
     facts += _rows(checks.filter(approved=False), "rejected", month, **of_registration)
+    # A close undone (trajectories/models.py Reopening): counted as a reopen, the trajectory as
+    # running on (its ended_on is empty again), never as a new one. The reopen changes the
+    # trajectory, whose months (its span up to today) are counted again for it.
+    reopenings = Reopening.objects.filter(reopened_at__date__gte=first, reopened_at__date__lte=last)
+    facts += _rows(
+        reopenings, "reopened", month, team="trajectory__registration__team_id", product="trajectory__product",
+        record_key="trajectory__registration__figure_key",
+    )
     rematches = Match.objects.rematches().filter(ended_at__date__gte=first, ended_at__date__lte=last)
     facts += _rows(
         rematches, "rematched", month, team="trajectory__registration__team_id", product="trajectory__product",

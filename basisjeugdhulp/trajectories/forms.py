@@ -4,18 +4,19 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from basisjeugdhulp.form_rendering import GuidedErrors
 from basisjeugdhulp.trajectories.models import EndReason
 
 QUARTER = Decimal("0.25")
 
 
-class CloseForm(forms.Form):
+class CloseForm(GuidedErrors, forms.Form):
     """Closing a trajectory: the only time registration in the register — hours per week, once."""
 
     ended_on = forms.DateField(
         label=_("End date"),
+        help_text=_("The day the help ended, e.g. the last conversation with the family."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": _("Enter the date."), "invalid": _("Enter a valid date.")},
     )
     end_reason = forms.ChoiceField(
         label=_("End reason"),
@@ -45,8 +46,7 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args, trajectory, **kwargs):
         self.trajectory = trajectory
-        kwargs.setdefault("initial", {"ended_on": timezone.localdate()})
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # no end date filled in: the professional says which day
 
     def clean_ended_on(self):
         day = self.cleaned_data["ended_on"]
@@ -64,3 +64,12 @@ class CloseForm(forms.Form):
         if hours % QUARTER:
             raise forms.ValidationError(_("Use whole quarters of an hour, e.g. 2.25, 2.5 or 2.75."))
         return hours
+
+
+class ReopenForm(GuidedErrors, forms.Form):
+    reason = forms.CharField(
+        label=_("Why reopen?"),
+        max_length=200,
+        help_text=_("E.g. closed the wrong family, or the family came back within two weeks."),
+        error_messages={"required": _("Say briefly why the trajectory is reopened.")},
+    )

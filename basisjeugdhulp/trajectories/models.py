@@ -2,7 +2,9 @@
 trajectories may import matching and teams; neither imports trajectories."""
 
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -103,6 +105,8 @@ class Trajectory(models.Model):
     hours_per_week = models.DecimalField(
         _("average hours per week"), max_digits=4, decimal_places=2, null=True, blank=True
     )
+    # When the close was recorded: a mistaken close can be undone within REOPEN_DAYS of it.
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TrajectoryQuerySet.as_manager()
 
@@ -139,6 +143,47 @@ class Trajectory(models.Model):
         )
 
     def close(self, ended_on, end_reason, hours_per_week):
+        now = timezone.now()
         self.ended_on, self.end_reason, self.hours_per_week = ended_on, end_reason, hours_per_week
-        self.save(update_fields=["ended_on", "end_reason", "hours_per_week"])
-        self.matches.filter(ended_at=None).update(ended_at=timezone.now())
+        self.closed_at = now
+        self.save(update_fields=["ended_on", "end_reason", "hours_per_week", "closed_at"])
+        self.matches.filter(ended_at=None).update(ended_at=now)
+
+    def may_be_reopened(self, now=None):
+        """A close recorded by mistake (wrong family, a tap too many) can be undone for
+        REOPEN_DAYS; after that the family comes back as a new aanmelding."""
+        return self.closed_at is not None and (now or timezone.now()) - self.closed_at <= REOPEN_WINDOW
+
+    def reopen(self, user, reason):
+        """Undo the close: the same trajectory runs on with its professionals, the close undone
+        kept in a Reopening (who, why, what was recorded) and counted as a reopen, not a new
+        trajectory."""
+        Reopening.objects.create(
+            trajectory=self, reopened_by=user, reason=reason, closed_at=self.closed_at,
+            ended_on=self.ended_on, end_reason=self.end_reason, hours_per_week=self.hours_per_week,
+        )
+        self.matches.filter(ended_at=self.closed_at).update(ended_at=None)
+        self.ended_on, self.end_reason, self.hours_per_week, self.closed_at = None, "", None, None
+        self.save(update_fields=["ended_on", "end_reason", "hours_per_week", "closed_at"])
+
+
+REOPEN_DAYS = 14
+REOPEN_WINDOW = timedelta(days=REOPEN_DAYS)
+
+
+class Reopening(models.Model):
+    """A close undone: by whom, why, and what the close had recorded."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="reopenings")
+    reopened_at = models.DateTimeField(auto_now_add=True)
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200)
+    closed_at = models.DateTimeField()
+    ended_on = models.DateField()
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices)
+    hours_per_week = models.DecimalField(max_digits=4, decimal_places=2)
+
+    class Meta:
+        ordering = ["-reopened_at"]
+        verbose_name = _("reopening")
+        verbose_name_plural = _("reopenings")

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.mine, name="mine"),
     path("traject/<uuid:public_id>/", views.detail, name="detail"),
     path("traject/<uuid:public_id>/afsluiten/", views.close, name="close"),
+    path("traject/<uuid:public_id>/heropenen/", views.reopen, name="reopen"),
 ]

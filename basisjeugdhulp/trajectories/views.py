@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from basisjeugdhulp.accounts.access import forbidden
+from basisjeugdhulp.accounts.roles import Role, roles_of
 from basisjeugdhulp.audit import reads
 from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake import file_lock
@@ -21,8 +22,8 @@ from basisjeugdhulp.paging import TOTAL, CountedPaginator, with_total
 from basisjeugdhulp.plans.forms import PlanPhotoForm
 from basisjeugdhulp.plans.models import PlanPhoto
 from basisjeugdhulp.rows import DateWords, labels, url_maker
-from basisjeugdhulp.trajectories.forms import CloseForm
-from basisjeugdhulp.trajectories.models import Trajectory
+from basisjeugdhulp.trajectories.forms import CloseForm, ReopenForm
+from basisjeugdhulp.trajectories.models import REOPEN_DAYS, REOPEN_WINDOW, Trajectory
 from matching.membership import memberships_of
 from matching.models import Professional
 
@@ -122,7 +123,15 @@ def trajectory_for(request, public_id):
     return trajectory
 
 
-def page(request, trajectory, *, close_form=None, photo_form=None, status=200, conflict=None):
+def may_reopen(user, trajectory):
+    """The family's professionals and the team's triagists (who see the trajectory), within
+    REOPEN_DAYS of the close."""
+    return trajectory.may_be_reopened() and (
+        trajectory.is_professional(user) or Role.TRIAGIST in roles_of(user)
+    )
+
+
+def page(request, trajectory, *, photo_form=None, reopen_form=None, status=200, conflict=None):
     can_work = trajectory.is_professional(request.user) and not trajectory.is_closed
     context = {
         "trajectory": trajectory,
@@ -134,8 +143,9 @@ def page(request, trajectory, *, close_form=None, photo_form=None, status=200, c
     }
     if can_work:
         context["photo_form"] = photo_form or PlanPhotoForm()
-        if trajectory.started_on:
-            context["close_form"] = close_form or CloseForm(trajectory=trajectory)
+    if trajectory.is_closed and may_reopen(request.user, trajectory):
+        context["reopen_form"] = reopen_form or ReopenForm()
+        context["reopen_until"] = timezone.localtime(trajectory.closed_at + REOPEN_WINDOW)
     return render(request, "trajectories/detail.html", context, status=status)
 
 
@@ -159,21 +169,35 @@ def detail(request, public_id):
     return page(request, trajectory_for(request, public_id))
 
 
-@require_POST
+def _close_page(request, trajectory, form, *, confirm=False):
+    return render(request, "trajectories/close.html", {
+        "trajectory": trajectory, "registration": trajectory.registration, "form": form, "confirm": confirm,
+    })
+
+
 def close(request, public_id):
+    """Closing is a step of its own: the form, then a summary to confirm, then closed — with a
+    way back (reopen) for REOPEN_DAYS after a mistaken close."""
     trajectory = trajectory_for(request, public_id)
     if not trajectory.is_professional(request.user):
-        return forbidden(request)
+        # Only the family's professionals close; anyone else who sees it is shown the trajectory.
+        return forbidden(request) if request.method == "POST" else redirect("trajectories:detail", trajectory.public_id)
     typed = [(_("End date"), request.POST.get("ended_on", "")), (_("End reason"), request.POST.get("end_reason", "")),
              (_("Average hours per week"), request.POST.get("hours_per_week", ""))]
     if trajectory.is_closed:
+        if request.method != "POST":
+            return redirect("trajectories:detail", trajectory.public_id)
         return closed_meanwhile(request, trajectory, typed)
     if not trajectory.started_on:
         messages.warning(request, _("Record the first contact before closing the trajectory."))
         return redirect("trajectories:detail", trajectory.public_id)
+    if request.method != "POST":
+        return _close_page(request, trajectory, CloseForm(trajectory=trajectory))
     form = CloseForm(request.POST, trajectory=trajectory)
-    if not form.is_valid():
-        return page(request, trajectory, close_form=form)
+    if not form.is_valid() or "change" in request.POST:  # refused, or "change" on the summary
+        return _close_page(request, trajectory, form)
+    if "confirm" not in request.POST:
+        return _close_page(request, trajectory, form, confirm=True)
     try:
         with transaction.atomic():
             # Lead and duo closing at once: the file's lock lets only the first through.
@@ -184,6 +208,30 @@ def close(request, public_id):
         return closed_meanwhile(request, trajectory, typed)
     messages.success(
         request,
-        _("The trajectory of %(family)s is closed.") % {"family": trajectory.registration.family_label},
+        _("The trajectory of %(family)s is closed. Closed by mistake? You can reopen it below for %(days)s days.")
+        % {"family": trajectory.registration.family_label, "days": REOPEN_DAYS},
     )
+    return redirect("trajectories:detail", trajectory.public_id)
+
+
+@require_POST
+def reopen(request, public_id):
+    """Undo a mistaken close, with a reason; logged, and counted as a reopen."""
+    trajectory = trajectory_for(request, public_id)
+    if not trajectory.is_closed:
+        messages.info(request, _("This trajectory is already running again."))
+        return redirect("trajectories:detail", trajectory.public_id)
+    if not may_reopen(request.user, trajectory):
+        return forbidden(request)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        return page(request, trajectory, reopen_form=form)
+    with transaction.atomic():
+        locked = file_lock.lock_trajectory(trajectory, open_only=False)
+        if not locked.is_closed:  # reopened by a colleague at the same moment
+            messages.info(request, _("This trajectory is already running again."))
+            return redirect("trajectories:detail", trajectory.public_id)
+        locked.reopen(request.user, form.cleaned_data["reason"])
+        AccessEvent.record(request, Action.REOPEN, locked.registration)
+    messages.success(request, _("The trajectory runs again, with the same professionals."))
     return redirect("trajectories:detail", trajectory.public_id)

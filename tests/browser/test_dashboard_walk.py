@@ -40,7 +40,7 @@ def test_the_dashboard_draws_its_charts_without_errors(browser, live_server, per
     for index in range(charts.count()):
         box = charts.nth(index).bounding_box()
         assert box["width"] > 200 and box["height"] > 60
-    page.get_by_label("Team").select_option(label="WIJ Zuid")
+    page.get_by_label("Team", exact=True).select_option(label="WIJ Zuid")
     expect(page.locator(".lead")).to_contain_text("WIJ Zuid")
     expect(page.locator("#table-trajectories")).to_contain_text("Afgesloten in de periode")
     expect(page.locator(".protection")).to_be_visible()

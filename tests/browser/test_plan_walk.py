@@ -2,6 +2,7 @@
 
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from basisjeugdhulp.trajectories.models import Trajectory
@@ -36,14 +37,28 @@ def test_a_professional_photographs_the_plan_and_closes_the_trajectory(
     expect(page.locator(".messages")).to_contain_text("1 foto toegevoegd aan het plan.")
     thumbnail = page.locator(".plan-version img").first
     expect(thumbnail).to_be_visible()
-    page.wait_for_function("document.querySelector('.plan-version img').naturalWidth > 0")
+    # Polled from the test: wait_for_function evaluates a string, which the CSP rightly refuses.
+    for _ in range(50):
+        if thumbnail.evaluate("img => img.complete && img.naturalWidth") == 320:
+            break
+        page.wait_for_timeout(100)
     assert thumbnail.evaluate("img => img.naturalWidth") == 320
     screenshot(page, "phone-plan-photo")
 
+    # Closing is a step of its own: the form, a summary to confirm, then a way back.
+    page.get_by_role("link", name="Traject afsluiten…").click()
+    expect(page.get_by_label("Einddatum")).to_have_value("")  # no date filled in blindly
+    page.get_by_label("Einddatum").fill(timezone.localdate().isoformat())
     page.get_by_label("Doel bereikt").check()
     page.get_by_label("Gemiddeld aantal uren per week").fill("2,5")
-    page.get_by_role("button", name="Traject afsluiten").click()
+    page.get_by_role("button", name="Verder: controleren").click()
+    expect(page.get_by_role("heading", name="Controleren en bevestigen")).to_be_visible()
+    expect(page.locator(".facts")).to_contain_text("Doel bereikt")
+    screenshot(page, "phone-close-confirm")
+    assert Trajectory.objects.get(pk=journey.pk).ended_on is None
+    page.get_by_role("button", name="Ja, traject afsluiten").click()
     expect(page.locator(".messages")).to_contain_text("Het traject van Gezin Smit is afgesloten.")
+    expect(page.get_by_role("heading", name="Per ongeluk afgesloten?")).to_be_visible()
     expect(page.get_by_text("Foto van het A3-plan", exact=True)).to_have_count(0)
     screenshot(page, "phone-trajectory-closed")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
