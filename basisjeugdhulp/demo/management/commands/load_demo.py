@@ -95,10 +95,12 @@ class Command(BaseCommand):
             year=timezone.localdate().year, defaults={"budget": 9_500_000, "hourly_cost": 95}
         )
 
-        # The demo professional's started families have a photo of their A3 plan (after the
-        # transaction: photo objects are stored first, rows after, as in the register itself).
+        # The demo professional's running families have a photo of their A3 plan (after the
+        # transaction: photo objects are stored first, rows after, as in the register itself; a
+        # closed trajectory takes no photo, so closed families show none).
         photos = 0
-        for trajectory in Trajectory.objects.filter(lead=pim, started_on__isnull=False, photos=None).select_related("registration"):
+        running = Trajectory.objects.filter(lead=pim, started_on__isnull=False, ended_on=None, photos=None)
+        for trajectory in running.select_related("registration"):
             plan_sheets.photograph(trajectory, pim.user)
             photos += 1
 
