@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     VIEW_LIST = "view_list", _("Saw the family in a list")
     ASSIGN = "assign", _("Assigned a professional")
     REMATCH = "rematch", _("Re-matched the lead professional")
+    CBS_EXTRACT = "cbs_extract", _("Sent to CBS in the half-yearly delivery")
 
 
 class AppendOnly(Exception):
