@@ -48,8 +48,9 @@ class Field:
         return self.start + self.length - 1
 
 
-def load(path=DEFINITION):
+def load(path=None):
     """The fields in the table's order, checked against the extract and each other."""
+    path = path or DEFINITION
     try:
         with open(path, newline="", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle, delimiter=";"))
