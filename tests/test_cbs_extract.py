@@ -239,3 +239,13 @@ def test_the_file_neutralises_text_that_looks_like_a_formula():
     sheet = load_workbook(io.BytesIO(data)).active
     cell = sheet.cell(row=2, column=[f.name for f in fields].index("postcode") + 1)
     assert cell.data_type == "s" and cell.value == "=HYPERLINK(1)"
+
+
+def test_only_the_beheerder_gets_the_file(half_year, client, personas):
+    from basisjeugdhulp.accounts.roles import Role
+
+    for role, user in personas.by_role().items():
+        client.force_login(user)
+        response = client.post(reverse("cbs:download"), {"period": "2025-H1", "format": "ascii"})
+        assert response.status_code == (200 if role == Role.ADMINISTRATOR else 403), role
+    assert Delivery.objects.count() == 1
