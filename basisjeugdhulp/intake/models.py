@@ -303,10 +303,10 @@ class Child(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="children")
     first_name = models.CharField(_("first name"), max_length=50)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
-    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True, db_default="")
     # Only where the organisation collects it (CBS_BSN): Fernet-encrypted, never the digits
     # (cbs/bsn.py). Destroying the file deletes the child, and with it this.
-    bsn_token = models.TextField(blank=True, editable=False)
+    bsn_token = models.TextField(blank=True, editable=False, db_default="")
 
     class Meta:
         ordering = ["birth_year", "pk"]
