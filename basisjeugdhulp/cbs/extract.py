@@ -142,9 +142,24 @@ def in_period(period):
     return (
         Trajectory.objects.filter(running | without_start, registration__destroyed_at=None)
         .select_related("registration__team")
-        .prefetch_related("registration__children")
+        .only("public_id", "started_on", "ended_on", "end_reason", "registration__public_id",
+              "registration__postcode", "registration__team__name")
         .order_by("started_on", "pk")
     )
+
+
+def children_of(trajectories):
+    """{registration id: [(first name, birth year, sex, BSN token)]} in one query: plain rows, not
+    a model object per child (a city's half year has thousands, bench/cbs.py)."""
+    from basisjeugdhulp.intake.models import Child
+
+    children = {}
+    rows = (Child.objects.filter(registration__trajectory__in=trajectories.values("pk"))
+            .order_by("birth_year", "pk")
+            .values_list("registration_id", "first_name", "birth_year", "sex", "bsn_token"))
+    for registration_id, *child in rows:
+        children.setdefault(registration_id, []).append(child)
+    return children
 
 
 def build(period, today=None):
@@ -152,21 +167,24 @@ def build(period, today=None):
     today = today or timezone.localdate()
     extract = Extract(period)
     with_bsn = settings.CBS_BSN
-    for trajectory in in_period(period):
-        problems = trajectory_problems(trajectory)
+    trajectories = in_period(period)
+    children = children_of(trajectories)
+    for trajectory in trajectories:
+        registration = trajectory.registration
+        family = children.get(registration.pk, [])
+        problems = trajectory_problems(trajectory, family)
         if problems:
             extract.problems += [Problem(trajectory, message) for message in problems]
             continue
-        registration = trajectory.registration
         ends_here = trajectory.ended_on is not None and trajectory.ended_on <= period.end
-        for child in registration.children.all():
-            number = child.bsn if with_bsn and child.bsn_token else ""
+        for first_name, birth_year, sex, token in family:
+            number = bsn_module.decrypt(token) if with_bsn and token else ""
             values = dict.fromkeys(("tevredenheid_1", "zonder_hulp_verder_1", "informant_1",
                                     "tevredenheid_2", "zonder_hulp_verder_2", "informant_2"), "")
             values.update(
                 bsn=number or bsn_module.UNKNOWN,
-                geboortedatum=f"{child.birth_year:04d}0000",
-                geslacht=child.sex or SEX_UNKNOWN,
+                geboortedatum=f"{birth_year:04d}0000",
+                geslacht=sex or SEX_UNKNOWN,
                 postcode=cbs_postcode(registration.postcode),
                 verwijzer=VERWIJZER_NONE,
                 hulpvorm=HULPVORM_WIJKTEAM,
@@ -175,12 +193,12 @@ def build(period, today=None):
                 datum_einde=yyyymmdd(trajectory.ended_on) if ends_here else "",
                 reden_beeindiging=END_REASONS.get(trajectory.end_reason, "") if ends_here else "",
             )
-            extract.records.append(Record(values, trajectory, child.first_name))
+            extract.records.append(Record(values, trajectory, first_name))
     extract.records = merged(extract.records)
     return extract
 
 
-def trajectory_problems(trajectory):
+def trajectory_problems(trajectory, children):
     """What keeps a trajectory out of a valid delivery, in Dutch, for the team to fix."""
     problems = []
     if trajectory.started_on is None:
@@ -190,7 +208,7 @@ def trajectory_problems(trajectory):
             "end": trajectory.ended_on.strftime("%d-%m-%Y"), "start": trajectory.started_on.strftime("%d-%m-%Y")})
     if trajectory.ended_on is not None and trajectory.end_reason not in END_REASONS:
         problems.append(_("Closed without an end reason."))
-    if not trajectory.registration.children.all():
+    if not children:
         problems.append(_("No child is registered for this family."))
     return problems
 

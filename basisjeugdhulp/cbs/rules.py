@@ -7,7 +7,7 @@ one key, at most two outcome measurements. One problem keeps the whole file back
 period's delivery as a whole (§7.6), so a partial file is never sent.
 """
 
-from datetime import datetime
+from datetime import date
 
 from django.utils.translation import gettext as _
 
@@ -15,8 +15,10 @@ from basisjeugdhulp.cbs.extract import Problem
 
 
 def _date(value):
+    if len(value) != 8 or not value.isdigit():
+        return None
     try:
-        return datetime.strptime(value, "%Y%m%d").date()
+        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
     except ValueError:
         return None
 
