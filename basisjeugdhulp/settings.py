@@ -240,6 +240,7 @@ RETENTION_YEARS = envint("RETENTION_YEARS", 20)
 # docs/configuration.md). CBS_MUNICIPALITY_CODE stands in for an unknown postcode (protocol §2.5).
 CBS_BSN = envbool("CBS_BSN", False)
 CBS_ASK_SEX = envbool("CBS_ASK_SEX", False)
+CBS_OUTCOMES = envbool("CBS_OUTCOMES", False)  # two optional outcome questions at close
 BSN_KEYS = [key.strip() for key in (env("BSN_KEYS") or "").split(",") if key.strip()]  # also BSN_KEYS_FILE
 CBS_MUNICIPALITY_CODE = env("CBS_MUNICIPALITY_CODE", "0014")
 

@@ -169,10 +169,14 @@ def build(period, today=None):
     with_bsn = settings.CBS_BSN
     trajectories = in_period(period)
     children = children_of(trajectories)
+    outcomes = outcomes_of(trajectories)
     for trajectory in trajectories:
         registration = trajectory.registration
         family = children.get(registration.pk, [])
+        measured = outcomes.get(trajectory.pk, [])
         problems = trajectory_problems(trajectory, family)
+        if len(measured) > 2:
+            problems.append(_("More than two outcome measurements."))
         if problems:
             extract.problems += [Problem(trajectory, message) for message in problems]
             continue
@@ -193,9 +197,26 @@ def build(period, today=None):
                 datum_einde=yyyymmdd(trajectory.ended_on) if ends_here else "",
                 reden_beeindiging=END_REASONS.get(trajectory.end_reason, "") if ends_here else "",
             )
+            if ends_here:  # measured at close (§4.3–4.5)
+                for n, (satisfaction, without_help, informant) in enumerate(measured, start=1):
+                    values[f"tevredenheid_{n}"] = f"{satisfaction:02d}" if satisfaction else ""
+                    values[f"zonder_hulp_verder_{n}"] = without_help
+                    values[f"informant_{n}"] = informant
             extract.records.append(Record(values, trajectory, first_name))
     extract.records = merged(extract.records)
     return extract
+
+
+def outcomes_of(trajectories):
+    """{trajectory id: [(mark, without help, informant)]}: the outcome measurements (CBS_OUTCOMES)."""
+    from basisjeugdhulp.cbs.models import Outcome
+
+    outcomes = {}
+    rows = (Outcome.objects.filter(trajectory__in=trajectories.values("pk"))
+            .values_list("trajectory_id", "satisfaction", "without_help", "informant"))
+    for trajectory_id, *outcome in rows:
+        outcomes.setdefault(trajectory_id, []).append(outcome)
+    return outcomes
 
 
 def trajectory_problems(trajectory, children):

@@ -43,3 +43,37 @@ class Delivery(models.Model):
     @property
     def is_correction(self):
         return self.replaces_id is not None
+
+
+class WithoutHelp(models.TextChoices):
+    """Can the young person go on without help? CBS's codes (§4.4)."""
+
+    SAME_OR_HEAVIER = "01", _("no: the same or heavier help is needed")
+    LIGHTER = "02", _("no: lighter help is needed")
+    PERHAPS_LATER = "03", _("not now, perhaps later")
+    NO_HELP = "04", _("yes: no help needed")
+
+
+class Informant(models.TextChoices):
+    """Who answered (§4.5). The codes are CBS's Bestandsdefinitie's: check them (docs/cbs.md)."""
+
+    YOUNG_PERSON = "01", _("the young person")
+    PARENT = "02", _("a parent or carer")
+
+
+class Outcome(models.Model):
+    """An outcome measurement (§4.3–4.5), asked at close where the municipality wants it
+    (CBS_OUTCOMES): a mark for what the help did, and whether help is still needed. Optional: the
+    municipality may have agreed other outcome criteria (§4.1). No personal data beyond the
+    trajectory it belongs to; at most two per record go to CBS."""
+
+    trajectory = models.ForeignKey("trajectories.Trajectory", on_delete=models.CASCADE, related_name="cbs_outcomes")
+    satisfaction = models.PositiveSmallIntegerField(_("mark for the help (1–10)"), null=True, blank=True)
+    without_help = models.CharField(_("going on without help"), max_length=2, choices=WithoutHelp.choices, blank=True)
+    informant = models.CharField(_("answered by"), max_length=2, choices=Informant.choices, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = _("outcome measurement")
+        verbose_name_plural = _("outcome measurements")
