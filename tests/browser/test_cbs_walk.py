@@ -46,3 +46,19 @@ def test_the_beheerder_checks_fixes_and_downloads_a_half_year(page, live_server,
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "tablet-cbs-delivery")
     assert csp_violations == []
+
+
+def test_with_bsn_and_sex_on_the_child_row_still_fits_a_tablet(page, live_server, personas, screenshot, csp_violations, settings):
+    from cryptography.fernet import Fernet
+
+    settings.CBS_BSN, settings.CBS_ASK_SEX = True, True
+    settings.BSN_KEYS = [Fernet.generate_key().decode()]
+    log_in(page, live_server, personas.triagist.username)
+    page.goto(f"{live_server.url}/triage/aanmelding/nieuw/")
+    page.get_by_label("BSN (optioneel)").fill("123456789")
+    page.get_by_role("button", name="Aanmelding opslaan").click()
+    expect(page.locator(".child-row")).to_contain_text("elfproef")
+    expect(page.get_by_label("BSN (optioneel)")).to_have_value("123456789")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "tablet-intake-with-bsn")
+    assert csp_violations == []
