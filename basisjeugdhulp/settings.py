@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "basisjeugdhulp.plans",
     "basisjeugdhulp.reporting",
     "basisjeugdhulp.audit",
+    "basisjeugdhulp.cbs",
     "basisjeugdhulp.demo",
     "matching",
 ]
@@ -234,6 +235,16 @@ FIGURES_RUNNING_MONTH_DELAY = envint("FIGURES_RUNNING_MONTH_DELAY", 600)
 # Jeugdwet art. 7.3.8 lid 3: a file is kept twenty years from its last change, then destroyed
 # by `manage.py destroy_expired_files` / the task intake.tasks.destroy_expired_files, daily.
 RETENTION_YEARS = envint("RETENTION_YEARS", 20)
+
+# The half-yearly CBS delivery (basisjeugdhulp/cbs, issue 27). Basis jeugdhulp asks no BSN by
+# default; an organisation whose municipality wants exact linking turns CBS_BSN on, and then
+# BSN_KEYS must hold one or more Fernet keys (comma-separated, the newest first: key rotation,
+# docs/configuration.md). CBS_MUNICIPALITY_CODE stands in for an unknown postcode (protocol §2.5).
+CBS_BSN = envbool("CBS_BSN", False)
+CBS_ASK_SEX = envbool("CBS_ASK_SEX", False)
+CBS_OUTCOMES = envbool("CBS_OUTCOMES", False)  # two optional outcome questions at close
+BSN_KEYS = [key.strip() for key in (env("BSN_KEYS") or "").split(",") if key.strip()]  # also BSN_KEYS_FILE
+CBS_MUNICIPALITY_CODE = env("CBS_MUNICIPALITY_CODE", "0014")
 
 PLAN_PHOTO_MAX_FILES = 10  # per upload; parts over 2.5 MB spool to a temporary file
 

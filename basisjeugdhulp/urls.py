@@ -31,6 +31,7 @@ urlpatterns = [
     path("cijfers/", include("basisjeugdhulp.reporting.urls")),
     path("beheer/", include("basisjeugdhulp.teams.urls")),
     path("beheer/toegangslog/", include("basisjeugdhulp.audit.urls")),
+    path("beheer/cbs/", include("basisjeugdhulp.cbs.urls")),
     path("beheer/admin/", admin.site.urls),
 ]
 

@@ -128,7 +128,7 @@ def fill(trajectories, today):
         """)
         # A re-registration points at the family's trajectory before it (same family label).
         cursor.execute(f"""
-            UPDATE intake_registration r SET former_trajectory_id = t.id, returning = true
+            UPDATE intake_registration r SET former_trajectory_id = t.id, "returning" = true
             FROM trajectories_trajectory t
             WHERE t.registration_id = r.id - {families} AND r.id > {families}
         """)

@@ -81,6 +81,8 @@ def test_hostile_values_in_every_other_form_and_filter(client, personas, value):
         (personas.analyst, "get", reverse("reporting:export_csv"), {"periode": value}),
         (personas.administrator, "get", reverse("audit:log"), {"user": value, "family": value, "start": value, "end": value}),
         (personas.administrator, "post", reverse("audit:destroy", args=[case.public_id]), {"confirm": value}),
+        (personas.administrator, "get", reverse("cbs:delivery"), {"period": value, "format": value}),
+        (personas.administrator, "post", reverse("cbs:download"), {"period": value, "format": value}),
     ]
     for user, method, url, data in checks:
         client.force_login(user)

@@ -12,7 +12,7 @@ NAV_LABELS = {
     Role.PROFESSIONAL: ["Mijn gezinnen", "Mijn profiel"],
     Role.SECOND_READER: ["Tweede lezing", "Caseload", "Mijn profiel"],
     Role.MUNICIPALITY: ["Cijfers"],
-    Role.ADMINISTRATOR: ["Cijfers", "Beheer", "Toegangslog"],
+    Role.ADMINISTRATOR: ["Cijfers", "Beheer", "Toegangslog", "Verzoeken tot vernietiging", "CBS-levering"],
 }
 
 

@@ -82,10 +82,13 @@ VERIFIED_PAGES = [
     lambda personas: reverse("admin:index"),
     lambda personas: reverse("admin:auth_user_change", args=[personas.professional.pk]),
     lambda personas: reverse("admin:accounts_rolechange_changelist"),
+    lambda personas: reverse("cbs:delivery"),
+    lambda personas: reverse("cbs:download"),
 ]
 
 
-@pytest.mark.parametrize("page", VERIFIED_PAGES, ids=["log", "family log", "admin", "user roles", "role changes"])
+@pytest.mark.parametrize("page", VERIFIED_PAGES, ids=["log", "family log", "admin", "user roles", "role changes",
+                                                      "cbs delivery", "cbs file"])
 def test_a_beheerder_without_the_app_is_sent_to_set_it_up_never_shown_the_page(personas, settings, page):
     settings.SECOND_FACTOR_REQUIRED = False
     SecondFactorRule.objects.create(role=Role.ADMINISTRATOR.value, required=False)

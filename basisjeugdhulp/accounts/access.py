@@ -77,6 +77,10 @@ POLICY = {
     "audit:request": {Role.ADMINISTRATOR},
     "audit:extend_request": {Role.ADMINISTRATOR},
     "audit:answer_request": {Role.ADMINISTRATOR},
+    # The half-yearly CBS delivery (issue 27): a file with every helped child's data, so the
+    # beheerder only, in a session verified with the second factor (second_factor.VERIFIED_ONLY).
+    "cbs:delivery": {Role.ADMINISTRATOR},
+    "cbs:download": {Role.ADMINISTRATOR},
     # The Django admin checks is_staff and model permissions itself as well.
     "admin:*": {Role.ADMINISTRATOR},
 }

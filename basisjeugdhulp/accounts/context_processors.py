@@ -17,6 +17,7 @@ NAVIGATION = (
     ("teams:administration", _("Administration")),
     ("audit:log", _("Access log")),
     ("audit:requests", _("Destruction requests")),
+    ("cbs:delivery", _("CBS delivery")),
 )
 
 

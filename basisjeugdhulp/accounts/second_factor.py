@@ -33,8 +33,9 @@ REQUIRED_FOR = frozenset({Role.TRIAGIST, Role.PROFESSIONAL, Role.SECOND_READER, 
 
 # URL namespaces that open only in a session verified with the second factor: the access log
 # (NEN 7513: reading it is itself restricted) and the Django admin, where roles, teams and
-# professional profiles are given (accounts/duties.py). No setting or rule switches this off.
-VERIFIED_ONLY = frozenset({"audit", "admin"})
+# professional profiles are given (accounts/duties.py), and the CBS delivery, a file of every
+# helped child (cbs/delivery.py). No setting or rule switches this off.
+VERIFIED_ONLY = frozenset({"audit", "admin", "cbs"})
 
 
 def required(user):

@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     ASSIGN = "assign", _("Assigned a professional")
     REMATCH = "rematch", _("Re-matched the lead professional")
     REOPEN = "reopen", _("Reopened a closed trajectory")
+    CBS_EXTRACT = "cbs_extract", _("Sent to CBS in the half-yearly delivery")
 
 
 class AppendOnly(Exception):

@@ -3,14 +3,15 @@
 import re
 
 from django import forms
-from django.forms import formset_factory
+from django.conf import settings
+from django.forms import BaseFormSet, formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from basisjeugdhulp.form_rendering import GuidedErrors
 from basisjeugdhulp.intake.family_keys import normalise_house_number, normalise_postcode
 from basisjeugdhulp.intake.languages import LanguageField
-from basisjeugdhulp.intake.models import QuestionCategory, Registration
+from basisjeugdhulp.intake.models import QuestionCategory, Registration, Sex
 from basisjeugdhulp.intake.routes import ContactMode, Product, Route
 from basisjeugdhulp.submissions import OneTimeSubmission
 
@@ -142,6 +143,46 @@ class ChildForm(GuidedErrors, forms.Form):
         },
     )
 
+    sex = forms.ChoiceField(
+        label=_("Sex (optional)"), choices=[("", "—"), *Sex.choices], required=False,
+        help_text=_("Only for the CBS delivery."),
+    )
+    bsn = forms.CharField(
+        label=_("BSN (optional)"), max_length=20, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("Only for the CBS delivery, when the family gives it."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The organisation's choices (docs/configuration.md): without them the row asks only
+        # name and year, as before; turning CBS_BSN off stops collecting at once.
+        if not settings.CBS_ASK_SEX:
+            del self.fields["sex"]
+        if not settings.CBS_BSN:
+            del self.fields["bsn"]
+
+    def clean_bsn(self):
+        from basisjeugdhulp.cbs import bsn
+
+        value = self.cleaned_data["bsn"].strip()
+        if not value:
+            return ""
+        try:
+            return bsn.clean(value)
+        except bsn.InvalidBsn as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def child_fields(self):
+        """The Child's fields from this row: the BSN only encrypted (cbs/bsn.py)."""
+        from basisjeugdhulp.cbs import bsn
+
+        data = {"first_name": self.cleaned_data["first_name"], "birth_year": self.cleaned_data["birth_year"]}
+        data["sex"] = self.cleaned_data.get("sex", "")
+        if self.cleaned_data.get("bsn"):
+            data["bsn_token"] = bsn.encrypt(self.cleaned_data["bsn"])
+        return data
+
     def clean_birth_year(self):
         year = self.cleaned_data["birth_year"]
         this_year = timezone.localdate().year
@@ -155,8 +196,24 @@ class ChildForm(GuidedErrors, forms.Form):
         return year
 
 
+class BaseChildFormSet(BaseFormSet):
+    def clean(self):
+        super().clean()
+        seen = {}
+        for row in self.forms:
+            number = (getattr(row, "cleaned_data", None) or {}).get("bsn")
+            if not number:
+                continue
+            if number in seen:
+                row.add_error("bsn", _("This BSN was already typed for %(name)s: each child has their own.")
+                              % {"name": seen[number]})
+            else:
+                seen[number] = row.cleaned_data.get("first_name", "")
+
+
 ChildFormSet = formset_factory(
-    ChildForm, extra=0, min_num=1, validate_min=True, max_num=MAX_CHILDREN, validate_max=True
+    ChildForm, formset=BaseChildFormSet, extra=0, min_num=1, validate_min=True, max_num=MAX_CHILDREN,
+    validate_max=True,
 )
 CHILDREN_PREFIX = "children"
 

@@ -291,10 +291,22 @@ class Registration(models.Model):
         return bool(self.contacted_on and self.contact_due and self.contacted_on > self.contact_due)
 
 
+class Sex(models.TextChoices):
+    """CBS's codes (Beleidsinformatie Jeugd §2.4); asked only where the municipality wants it
+    (CBS_ASK_SEX), else the delivery says O."""
+
+    FEMALE = "V", _("girl")
+    MALE = "M", _("boy")
+
+
 class Child(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="children")
     first_name = models.CharField(_("first name"), max_length=50)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True, db_default="")
+    # Only where the organisation collects it (CBS_BSN): Fernet-encrypted, never the digits
+    # (cbs/bsn.py). Destroying the file deletes the child, and with it this.
+    bsn_token = models.TextField(blank=True, editable=False, db_default="")
 
     class Meta:
         ordering = ["birth_year", "pk"]
@@ -303,6 +315,18 @@ class Child(models.Model):
 
     def __str__(self):
         return f"{self.first_name} ({self.birth_year})"
+
+    @property
+    def bsn(self):
+        from basisjeugdhulp.cbs import bsn
+
+        return bsn.decrypt(self.bsn_token)
+
+    @property
+    def masked_bsn(self):
+        from basisjeugdhulp.cbs import bsn
+
+        return bsn.masked(self.bsn) if self.bsn_token else ""
 
 
 class FamilyKey(models.Model):

@@ -6,6 +6,7 @@ help lasts. The family is recognised by its keyed hashes (family_keys.py), never
 
 from datetime import date
 
+from basisjeugdhulp.cbs import bsn
 from basisjeugdhulp.intake.family_keys import family_keys
 from basisjeugdhulp.intake.models import FamilyKey
 from basisjeugdhulp.trajectories.models import Trajectory
@@ -22,8 +23,10 @@ def one_year_before(day):
 
 def store_family_keys(registration):
     """Store the keys of a saved aanmelding and link the trajectory it returns from, if any."""
-    years = set(registration.children.values_list("birth_year", flat=True))
-    keys = family_keys(registration.postcode, registration.house_number, years)
+    children = list(registration.children.only("birth_year", "bsn_token"))
+    keys = family_keys(registration.postcode, registration.house_number, {child.birth_year for child in children})
+    # Where the organisation collects the BSN (cbs/bsn.py), a child's own number recognises it exactly.
+    keys |= {bsn.family_key(child.bsn) for child in children if child.bsn_token}
     FamilyKey.objects.bulk_create(FamilyKey(registration=registration, key=key) for key in keys)
     registration.former_trajectory = (
         Trajectory.objects.closed_since(one_year_before(registration.received_on))

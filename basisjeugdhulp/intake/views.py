@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
@@ -124,7 +125,7 @@ def _save_registration(request, form, children, team):
     registration.save()
     form.save_m2m()
     Child.objects.bulk_create(
-        Child(registration=registration, **row.cleaned_data)
+        Child(registration=registration, **row.child_fields())
         for row in children.forms
         if row.cleaned_data
     )
@@ -178,6 +179,10 @@ def _page(request, registration, *, conflict=None, status=200, **forms_):
     if registration.status == Status.NEW:  # sent back by the tweede lezer?
         context["last_check"] = registration.second_checks.last()
     context["conflict"] = conflict
+    if settings.CBS_BSN:  # shown masked only (cbs/bsn.py); the digits go only to the CBS extract
+        context["child_bsns"] = [
+            (child.first_name, child.masked_bsn) for child in registration.children.exclude(bsn_token="")
+        ]
     return render(request, "intake/registration.html", context, status=status)
 
 

@@ -1,9 +1,11 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from basisjeugdhulp.cbs.models import Informant, WithoutHelp
 from basisjeugdhulp.form_rendering import GuidedErrors
 from basisjeugdhulp.trajectories.models import EndReason
 
@@ -44,9 +46,40 @@ class CloseForm(GuidedErrors, forms.Form):
         },
     )
 
+    # The CBS outcome questions (cbs/models.py Outcome): optional, and only where the
+    # municipality asks them (CBS_OUTCOMES); the close step keeps its three required inputs.
+    satisfaction = forms.IntegerField(
+        label=_("Mark the family gives the help, 1–10 (optional)"), required=False, min_value=1, max_value=10,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": 10}),
+        error_messages={"invalid": _("A mark from 1 to 10."), "min_value": _("A mark from 1 to 10."),
+                        "max_value": _("A mark from 1 to 10.")},
+    )
+    without_help = forms.ChoiceField(
+        label=_("Can they go on without help? (optional)"), choices=[("", "—"), *WithoutHelp.choices], required=False,
+    )
+    informant = forms.ChoiceField(
+        label=_("Answered by"), choices=Informant.choices, initial=Informant.PARENT, required=False,
+        widget=forms.RadioSelect,
+    )
+
+    OUTCOME = ("satisfaction", "without_help", "informant")
+
     def __init__(self, *args, trajectory, **kwargs):
         self.trajectory = trajectory
         super().__init__(*args, **kwargs)  # no end date filled in: the professional says which day
+        if not settings.CBS_OUTCOMES:
+            for name in self.OUTCOME:
+                del self.fields[name]
+
+    def closing(self):
+        return {name: self.cleaned_data[name] for name in ("ended_on", "end_reason", "hours_per_week")}
+
+    def outcome(self):
+        """The outcome measurement's fields, or None when neither question was answered."""
+        data = {name: self.cleaned_data.get(name) for name in self.OUTCOME}
+        if data["satisfaction"] is None and not data["without_help"]:
+            return None
+        return {**data, "without_help": data["without_help"] or "", "informant": data["informant"] or Informant.PARENT}
 
     def clean_ended_on(self):
         day = self.cleaned_data["ended_on"]

@@ -202,7 +202,9 @@ def close(request, public_id):
         with transaction.atomic():
             # Lead and duo closing at once: the file's lock lets only the first through.
             locked = file_lock.lock_trajectory(trajectory)
-            locked.close(**form.cleaned_data)
+            locked.close(**form.closing())
+            if (outcome := form.outcome()) is not None:
+                locked.cbs_outcomes.create(**outcome)
             AccessEvent.record(request, Action.CLOSE, locked.registration)
     except file_lock.FileChanged:
         return closed_meanwhile(request, trajectory, typed)
