@@ -37,6 +37,10 @@ class Action(models.TextChoices):
     VIEW_LIST = "view_list", _("Saw the family in a list")
     ASSIGN = "assign", _("Assigned a professional")
     REMATCH = "rematch", _("Re-matched the lead professional")
+    LETTER = "letter", _("Made a letter to the family")
+    GIVE_LETTER = "give_letter", _("Gave the letter to the family")
+    RECONSIDERATION = "reconsideration", _("Recorded a request for reconsideration")
+    RECONSIDERATION_DECISION = "decide_reconsider", _("Decided on a reconsideration")
 
 
 class AppendOnly(Exception):
