@@ -302,3 +302,33 @@ def test_destruction_empties_letters_and_objections(client, personas):
     assert Delivery.objects.get().to == ""
     request_ = Reconsideration.objects.get()
     assert request_.objection == "" and request_.received_on is not None
+
+
+# --- Figures: through the same disclosure control as every figure ------------------------
+
+
+def test_the_figures_count_requests_decisions_and_days_under_the_disclosure_control(client, personas):
+    from basisjeugdhulp.reporting import disclosure
+    from basisjeugdhulp.reporting.models import ApiClient
+
+    today = timezone.localdate()
+    cases = [factories.registration(personas.team, "awaiting_contact", triaged_on=today.replace(day=1))
+             for _n in range(3)]
+    requests = [factories.reconsideration(personas.team, case=case, assigned_to=personas.second_reader) for case in cases]
+    client.force_login(personas.second_reader)
+    for request_, outcome in zip(requests[:2], ("upheld", "changed")):
+        assert client.post(reverse("letters:decide", args=[request_.public_id]),
+                           {"outcome": outcome, "reasons": "Uitleg."}).status_code == 302
+    api = ApiClient(name="BI")
+    token = api.issue_token()
+    api.save()
+    response = client.get(reverse("reporting:api"), {"periode": str(today.year)}, headers={"Authorization": f"Bearer {token}"})
+    [table] = [t for t in response.json()["tables"] if t["key"] == "reconsideration"]
+    rows = {row["key"]: row["values"][0] for row in table["rows"]}
+    keys = [Registration.objects.get(pk=case.pk).figure_key for case in cases]
+    assert rows["asked"] == disclosure.perturb(3, sum(keys))
+    assert rows["upheld"] == disclosure.perturb(1, keys[0])
+    assert rows["changed"] == disclosure.perturb(1, keys[1])
+    # An average of two decisions is never shown: "x", or null when the published base is 0.
+    assert rows["days"] == (disclosure.TOO_FEW if disclosure.perturb(2, keys[0] + keys[1]) else None)
+    assert all(value == 0 or value >= disclosure.SMALLEST_SHOWN for value in (rows["asked"], rows["upheld"], rows["changed"]))

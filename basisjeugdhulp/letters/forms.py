@@ -32,7 +32,7 @@ class DeliveryForm(forms.Form):
 
 class ReconsiderationForm(forms.Form):
     received_on = forms.DateField(
-        label=_("Request received on"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Request received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Fill in when the family asked."), "invalid": _("Fill in a date.")},
     )
     objection = forms.CharField(

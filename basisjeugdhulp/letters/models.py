@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from basisjeugdhulp.reporting.freshness import CountedQuerySet
+
 
 
 class Outcome(models.TextChoices):
@@ -24,7 +26,7 @@ class Outcome(models.TextChoices):
     CHANGED = "changed", _("Changed: the aanmelding is triaged again")
 
 
-class ReconsiderationQuerySet(models.QuerySet):
+class ReconsiderationQuerySet(CountedQuerySet):
     def open(self):
         return self.filter(decided_at=None)
 
