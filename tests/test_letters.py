@@ -332,3 +332,22 @@ def test_the_figures_count_requests_decisions_and_days_under_the_disclosure_cont
     # An average of two decisions is never shown: "x", or null when the published base is 0.
     assert rows["days"] == (disclosure.TOO_FEW if disclosure.perturb(2, keys[0] + keys[1]) else None)
     assert all(value == 0 or value >= disclosure.SMALLEST_SHOWN for value in (rows["asked"], rows["upheld"], rows["changed"]))
+
+
+def test_without_pango_the_pdf_says_so_in_dutch_and_the_print_page_works(client, personas, monkeypatch):
+    """A machine without WeasyPrint's libraries (make demo on a bare machine): importing it
+    fails, as it does when libpango is missing (OSError) or the package is (ImportError)."""
+    import sys
+
+    case = factories.registration(personas.team, "awaiting_contact")
+    signed_in(client, personas.triagist)
+    letter = make_letter(client, case)
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint -> ImportError
+    page = client.get(reverse("letters:letter", args=[letter.public_id]))
+    assert page.status_code == 200 and "Wat wij met uw aanmelding doen" in page.text
+    assert "Pdf is op deze server niet beschikbaar" in page.text and "Pdf downloaden" not in page.text
+    response = client.get(reverse("letters:pdf", args=[letter.public_id]))
+    assert response.status_code == 503 and "Deze server kan geen pdf-bestanden maken" in response.text
+    response = client.post(reverse("letters:deliver", args=[letter.public_id]), {"how": "email", "to": "ouder@example.nl"}, follow=True)
+    assert "Niet verstuurd: deze server kan geen pdf maken" in response.text
+    assert not Delivery.objects.get().sent
