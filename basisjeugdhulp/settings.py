@@ -312,16 +312,17 @@ LOGGING = {
 }
 
 # --- The letter to the family (letters/) -------------------------------------------------------
-# E-mail of the letter: Django's SMTP backend when EMAIL_HOST is set, else (demo) the console.
+# E-mail of the letter: Django's SMTP backend in production or when EMAIL_HOST is set (default
+# localhost:25); outside production without EMAIL_HOST (the demo, the tests) the console.
 MAILERS = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
-            "host": env("EMAIL_HOST"), "port": envint("EMAIL_PORT", 25),
+            "host": env("EMAIL_HOST", "localhost"), "port": envint("EMAIL_PORT", 25),
             "username": env("EMAIL_HOST_USER", ""), "password": env("EMAIL_HOST_PASSWORD", ""),
             "use_tls": envbool("EMAIL_USE_TLS", False), "timeout": envint("EMAIL_TIMEOUT", 10),
         },
-    } if env("EMAIL_HOST") else {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
+    } if env("EMAIL_HOST") or PRODUCTION else {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "WIJ Groningen <basisjeugdhulp@localhost>")
 # What the letter tells the family: how to reach the team, the period to ask for a

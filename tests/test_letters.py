@@ -94,7 +94,11 @@ def test_what_was_given_is_stored_with_the_exact_text(client, personas):
     signed_in(client, personas.triagist)
     letter = make_letter(client, case)
     body = letter.body
+    long_ago = timezone.now() - timedelta(days=400)
+    Registration.objects.filter(pk=case.pk).update(last_changed_at=long_ago)
     response = client.post(reverse("letters:deliver", args=[letter.public_id]), {"how": "print", "to": "moeder, aan de balie"})
+    # Giving the letter is a change to the file: its retention counts from now (intake/retention.py).
+    assert Registration.objects.get(pk=case.pk).last_changed_at > long_ago + timedelta(days=399)
     assert response.status_code == 302
     delivery = Delivery.objects.get(letter=letter)
     assert (delivery.how, delivery.to, delivery.given_by, delivery.sent) == ("print", "moeder, aan de balie", personas.triagist, True)
