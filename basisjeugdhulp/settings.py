@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "basisjeugdhulp.reporting",
     "basisjeugdhulp.audit",
     "basisjeugdhulp.cbs",
+    "basisjeugdhulp.letters",
     "basisjeugdhulp.demo",
     "matching",
 ]
@@ -324,3 +325,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# --- The letter to the family (letters/) -------------------------------------------------------
+# E-mail of the letter: Django's SMTP backend in production or when EMAIL_HOST is set (default
+# localhost:25); outside production without EMAIL_HOST (the demo, the tests) the console.
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env("EMAIL_HOST", "localhost"), "port": envint("EMAIL_PORT", 25),
+            "username": env("EMAIL_HOST_USER", ""), "password": env("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": envbool("EMAIL_USE_TLS", False), "timeout": envint("EMAIL_TIMEOUT", 10),
+        },
+    } if env("EMAIL_HOST") or PRODUCTION else {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
+}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "WIJ Groningen <basisjeugdhulp@localhost>")
+# What the letter tells the family: how to reach the team, the period to ask for a
+# reconsideration, the independent vertrouwenspersoon and the complaints route.
+LETTER_TEAM_PHONE = env("LETTER_TEAM_PHONE", "14 050")
+LETTER_RECONSIDERATION_WEEKS = envint("LETTER_RECONSIDERATION_WEEKS", 6)
+LETTER_CONFIDANT = env("LETTER_CONFIDANT", "AKJ (Advies- en Klachtenbureau Jeugdzorg), 088 555 1000, www.akj.nl")
+LETTER_COMPLAINTS = env("LETTER_COMPLAINTS", "de klachtenfunctionaris van de gemeente Groningen, 14 050, www.gemeente.groningen.nl/klacht")

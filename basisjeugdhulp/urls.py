@@ -28,6 +28,7 @@ urlpatterns = [
     path("mijn-gezinnen/", include("basisjeugdhulp.trajectories.urls")),
     path("plan/", include("basisjeugdhulp.plans.urls")),
     path("matching/", include("matching.urls")),
+    path("brief/", include("basisjeugdhulp.letters.urls")),
     path("cijfers/", include("basisjeugdhulp.reporting.urls")),
     path("beheer/", include("basisjeugdhulp.teams.urls")),
     path("beheer/toegangslog/", include("basisjeugdhulp.audit.urls")),

@@ -16,6 +16,11 @@ mkdir -p var
 
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py load_demo
+# The letter's PDF needs the Pango library; without it the print page still works.
+if ! .venv/bin/python -c "from basisjeugdhulp.documents.pdf import weasyprint; weasyprint()" 2>/dev/null; then
+  echo "Let op: de pdf van de brief aan het gezin werkt hier niet, omdat de Pango-bibliotheek ontbreekt"
+  echo "(Debian: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0). De afdrukpagina werkt wel."
+fi
 echo
 echo "The register runs on http://127.0.0.1:8000 — stop it with Ctrl-C."
 exec .venv/bin/python manage.py runserver 127.0.0.1:8000

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
 
-# --- System packages: PostgreSQL 15+ and Chromium, from Debian's packages when missing. -----
+# --- System packages: PostgreSQL 15+, Chromium, Pango, from Debian's packages when missing. -
 find_pg_bin() {
   local dir
   for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
@@ -27,12 +27,16 @@ find_chromium() {
 missing=()
 find_pg_bin >/dev/null || missing+=(postgresql)
 find_chromium >/dev/null || missing+=(chromium)
+# WeasyPrint (the letter's PDF) needs Pango; the PDF screenshots use pdftoppm (poppler-utils).
+ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=(libpango-1.0-0)
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || missing+=(libpangoft2-1.0-0)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     echo "Installing ${missing[*]} with apt-get"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" fonts-liberation >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" fonts-liberation fonts-dejavu-core >/dev/null
   else
     echo "The tests need these system packages: ${missing[*]}." >&2
     echo "Install them (Debian: sudo apt-get install ${missing[*]}) or run this command as root." >&2

@@ -129,3 +129,22 @@ def destruction_request(team, *, case=None):
         received_on=today, deadline=add_months(today, ANSWER_MONTHS), requested_by=RequestedBy.YOUNG_PERSON,
         requester_name="Verzoeker", family_name=case.family_label, covers="Alle dossiers",
     )
+
+
+def letter(team, *, case=None):
+    """A letter made for a triaged aanmelding of the team (letters/content.py)."""
+    from basisjeugdhulp.letters.content import make_letter
+
+    case = case or registration(team, "awaiting_contact")
+    return make_letter(case, "U krijgt hulp van ons team, dichtbij huis.", None)
+
+
+def reconsideration(team, *, case=None, assigned_to=None):
+    """An open request for reconsideration of a triaged aanmelding of the team."""
+    from basisjeugdhulp.letters.models import Reconsideration
+
+    case = case or registration(team, "awaiting_contact")
+    return Reconsideration.objects.create(
+        registration=case, received_on=case.triaged_on or case.received_on, objection="Wij willen andere hulp.",
+        route_objected=case.route, assigned_to=assigned_to,
+    )

@@ -71,6 +71,14 @@ OBJECT_PAGES = {
     "plans:upload": factories.trajectory,
     "plans:photo": factories.plan_photo,
     "plans:thumbnail": factories.plan_photo,
+    # The letter to the family and its reconsideration (letters/): part of the family's file.
+    "letters:file": lambda team: factories.registration(team, "awaiting_contact"),
+    "letters:issue": lambda team: factories.registration(team, "awaiting_contact"),
+    "letters:reconsider": lambda team: factories.registration(team, "awaiting_contact"),
+    "letters:letter": factories.letter,
+    "letters:pdf": factories.letter,
+    "letters:deliver": factories.letter,
+    "letters:decide": factories.reconsideration,
 }
 
 

@@ -37,6 +37,7 @@ WALKED = [
 
 # What object the id in a page's URL stands for.
 REGISTRATION, TRAJECTORY, PHOTO, CHECK, REQUEST = "registration", "trajectory", "photo", "check", "request"
+LETTER, RECONSIDERATION = "letter", "reconsideration"
 ID_OF = {
     "intake:registration": REGISTRATION,
     "intake:triage": REGISTRATION,
@@ -57,6 +58,13 @@ ID_OF = {
     "plans:upload": TRAJECTORY,
     "plans:photo": PHOTO,
     "plans:thumbnail": PHOTO,
+    "letters:file": REGISTRATION,
+    "letters:issue": REGISTRATION,
+    "letters:reconsider": REGISTRATION,
+    "letters:letter": LETTER,
+    "letters:pdf": LETTER,
+    "letters:deliver": LETTER,
+    "letters:decide": RECONSIDERATION,
 }
 
 
@@ -92,8 +100,13 @@ class Family:
     def id_for(self, kind):
         if kind == REQUEST and not hasattr(self, "request"):  # the family asks to destroy its files
             self.request = factories.destruction_request(self.registration.team, case=self.registration)
+        if kind == LETTER and not hasattr(self, "letter"):  # the letter to the family (letters/)
+            self.letter = factories.letter(self.registration.team, case=self.registration)
+        if kind == RECONSIDERATION and not hasattr(self, "reconsideration"):
+            self.reconsideration = factories.reconsideration(self.registration.team, case=self.registration)
         thing = {REGISTRATION: self.registration, TRAJECTORY: self.trajectory, PHOTO: self.photo,
-                 CHECK: self.check, REQUEST: getattr(self, "request", None)}[kind]
+                 CHECK: self.check, REQUEST: getattr(self, "request", None),
+                 LETTER: getattr(self, "letter", None), RECONSIDERATION: getattr(self, "reconsideration", None)}[kind]
         return thing.public_id if thing is not None else None
 
     def shown_in(self, body):

@@ -182,6 +182,16 @@ def text_columns_holding(*needles):
 def test_a_family_with_two_files_destroyed_leaves_nothing_and_is_not_recognised_again(client, personas, settings):
     earlier, newer = earlier_and_newer(personas, photos=True)
     keys = [key for photo in PlanPhoto.objects.all() for key in photo.keys()]
+    # The letter to the family, to whom it was given, and what the family objected to (letters/).
+    from basisjeugdhulp.letters.content import make_letter
+    from basisjeugdhulp.letters.models import Delivery, Reconsideration
+
+    letter = make_letter(newer, "Waarom, voor Kanariepiet.", personas.triagist)
+    Delivery.objects.create(letter=letter, how="email", to="kanariepiet@example.nl", given_by=personas.triagist)
+    Reconsideration.objects.create(registration=newer, received_on=newer.received_on, route_objected="basic",
+                                   objection="Kanariepiet wil iets anders.", reasons="Kanariepiet: gehandhaafd.")
+    assert {table for table, _column, _needle in text_columns_holding("Kanariepiet")} >= {
+        "letters_letter", "letters_delivery", "letters_reconsideration"}
     assert len(keys) == 4 and text_columns_holding("Kanariepiet", PHONE)
     client.force_login(personas.administrator)
     ask(client)

@@ -44,6 +44,7 @@ from django.utils import timezone
 
 from basisjeugdhulp.intake.models import CONTACT_PROMISE_WORKING_DAYS, Registration, SecondCheck
 from basisjeugdhulp.intake.routes import Channel, ContactMode, Product, Route, Status
+from basisjeugdhulp.letters.models import Outcome, Reconsideration
 from basisjeugdhulp.reporting import disclosure, periods
 from basisjeugdhulp.reporting.models import ApiClient
 from basisjeugdhulp.reporting.periods import Period, month_end
@@ -66,6 +67,7 @@ MONTH_WEIGHTS = (10, 10, 11, 10, 10, 9, 6, 5, 11, 11, 10, 7)  # quieter in the s
 AANMELDINGEN = 680  # in the year
 RUNNING_BEFORE = 60  # received in the autumn before: trajectories open when the year starts
 RETURNING_SHARE = 0.10
+RECONSIDERED_SHARE = 0.03  # families who object to their triage (issue 25)
 REMATCH_SHARE = 0.07
 
 
@@ -216,6 +218,24 @@ def build_city(year, seed=19):
                              ended_at=at_noon(journey.ended_on) if journey.ended_on else None,
                              interpreter_needed=journey.pk % 9 == 0))  # without a draw: the city stays
     Match.objects.bulk_create(matches, batch_size=1000)
+    # Some families ask for a reconsideration of their triage (letters/): a few a month, most
+    # decided within weeks, most upheld; the last ones still open.
+    requests = []
+    for plan in plans:
+        case = plan.registration
+        if case.route in ("", Route.CRISIS) or not case.triaged_on or rng.random() > RECONSIDERED_SHARE:
+            continue
+        received = case.triaged_on + timedelta(days=rng.randint(1, 40))
+        if received > last:
+            continue
+        days = rng.randint(3, 30)
+        decided = received + timedelta(days=days) if received + timedelta(days=days) <= last else None
+        requests.append(Reconsideration(
+            registration=case, received_on=received, objection="Bezwaar (synthetisch)", route_objected=case.route,
+            decided_on=decided, decided_at=at_noon(decided) if decided else None, days_to_decide=days if decided else None,
+            outcome=("" if decided is None else Outcome.CHANGED if rng.random() < 0.25 else Outcome.UPHELD),
+        ))
+    Reconsideration.objects.bulk_create(requests, batch_size=1000)
     return teams
 
 
@@ -271,11 +291,18 @@ def true_atoms(year, today):
         first_matched_on__isnull=False, matches__interpreter_needed=True
     ).distinct().values_list("first_matched_on", "registration__team__public_id", "product"):
         atoms["interpreter", month_of(matched), str(team), product, ""] += 1
+    for received, decided, outcome, team, product in Reconsideration.objects.values_list(
+        "received_on", "decided_on", "outcome", "registration__team__public_id", "registration__product",
+    ):
+        atoms["reconsidered", month_of(received), str(team), product, ""] += 1
+        if decided:
+            atoms["reconsider_done", month_of(decided), str(team), product, outcome] += 1
     return atoms
 
 
 # --- What the attacker knows: which atoms each published cell sums. ----------------------------
-KEYS = {"received": tuple(Channel.values), "triaged": tuple(Route.values), "ended": tuple(EndReason.values)}
+KEYS = {"received": tuple(Channel.values), "triaged": tuple(Route.values), "ended": tuple(EndReason.values),
+        "reconsider_done": tuple(Outcome.values)}
 ALL_PRODUCTS = ("", *Product.values)  # "" : an aanmelding not (yet) in basis jeugdhulp
 MONTH = re.compile(r"^\d{4}-\d{2}$")
 
@@ -380,6 +407,13 @@ def meaning(atoms, scope, table, row, column):
                                      sums("matched", months, teams, products)),
             "interpreter": lambda: ("count", sums("interpreter", months, teams, products)),
             "crises": lambda: ("count", sums("triaged", months, teams, products, [Route.CRISIS])),
+        }.get(row, lambda: None)()
+    if table == "reconsideration" and column == 0:  # the family's requests (letters/)
+        return {
+            "asked": lambda: ("count", sums("reconsidered", months, teams, products)),
+            "upheld": lambda: ("count", sums("reconsider_done", months, teams, products, [Outcome.UPHELD])),
+            "changed": lambda: ("count", sums("reconsider_done", months, teams, products, [Outcome.CHANGED])),
+            "days": lambda: ("ignored", "average"),
         }.get(row, lambda: None)()
     if table == "teams":  # every team, whatever the team filter
         if row not in atoms.teams or column > 5:

@@ -359,10 +359,12 @@ def test_a_submit_while_the_file_is_destroyed_writes_nothing_to_it(personas, wri
 WRITES = {
     "intake:triage", "intake:decide", "intake:first_contact", "matching:assign", "matching:rematch",
     "plans:upload", "trajectories:close", "trajectories:reopen",
+    "letters:issue", "letters:deliver", "letters:reconsider", "letters:decide",
 }
 READS = {
     "intake:registration", "trajectories:detail", "plans:photo", "plans:thumbnail", "matching:panel",
     "matching:choose", "audit:family",
+    "letters:file", "letters:letter", "letters:pdf",
 }
 DESTRUCTION = {"audit:destroy"}
 # A destruction request's pages carry the request's public id, not a file's; answering it
@@ -393,8 +395,11 @@ def test_every_writer_on_a_destroyed_file_is_told_in_dutch_and_nothing_is_writte
     unmatched = factories.trajectory(personas.team)
     Trajectory.objects.filter(pk=unmatched.pk).update(lead=None)
     closed = factories.trajectory(personas.team, state="closed")
+    given = factories.letter(personas.team)
+    objected = factories.reconsideration(personas.team, assigned_to=personas.second_reader)
     bea = signed_in(personas.administrator)
-    for case in (new, proposed, waiting.registration, started.registration, unmatched.registration, closed.registration):
+    for case in (new, proposed, waiting.registration, started.registration, unmatched.registration,
+                 closed.registration, given.registration, objected.registration):
         assert destroy(bea, case).status_code == 302
     alice, bob, carol = signed_in(personas.triagist), signed_in(personas.professional), signed_in(personas.second_reader)
     other = Professional.objects.get(user=personas.triagist)
@@ -411,6 +416,10 @@ def test_every_writer_on_a_destroyed_file_is_told_in_dutch_and_nothing_is_writte
             bob, started.public_id, {"ended_on": today, "end_reason": "goal", "hours_per_week": "2", "confirm": "1"},
         ),
         "trajectories:reopen": (bob, closed.public_id, {"reason": "Per ongeluk afgesloten."}),
+        "letters:issue": (alice, waiting.registration.public_id, {"reasons": "Hulp dichtbij huis."}),
+        "letters:deliver": (alice, given.public_id, {"how": "print", "to": "moeder"}),
+        "letters:reconsider": (bob, waiting.registration.public_id, {"received_on": today, "objection": "Liever anders."}),
+        "letters:decide": (carol, objected.public_id, {"outcome": "upheld", "reasons": "Het besluit blijft."}),
     }
     assert set(writes) == WRITES
     for name, (client, public_id, data) in writes.items():

@@ -43,6 +43,16 @@ POLICY = {
     "intake:first_contact": {Role.TRIAGIST, Role.PROFESSIONAL},
     "intake:second_check": {Role.SECOND_READER},
     "intake:decide": {Role.SECOND_READER},
+    # The letter to the family and its reconsideration are part of the family's file: the same
+    # roles read them. A triagist makes the letter; triagists and professionals give it and record
+    # a request; only the uninvolved tweede lezer it was routed to decides (checked in the view).
+    "letters:file": {Role.TRIAGIST, Role.PROFESSIONAL, Role.SECOND_READER},
+    "letters:letter": {Role.TRIAGIST, Role.PROFESSIONAL, Role.SECOND_READER},
+    "letters:pdf": {Role.TRIAGIST, Role.PROFESSIONAL, Role.SECOND_READER},
+    "letters:issue": {Role.TRIAGIST},
+    "letters:deliver": {Role.TRIAGIST, Role.PROFESSIONAL},
+    "letters:reconsider": {Role.TRIAGIST, Role.PROFESSIONAL},
+    "letters:decide": {Role.SECOND_READER},
     "trajectories:mine": {Role.PROFESSIONAL},
     # A trajectory and its plan photos: the family's own professionals (lead, duo) and the
     # team's triagists (Trajectory.objects.visible_to); photographing and closing only the

@@ -39,6 +39,10 @@ class Action(models.TextChoices):
     REMATCH = "rematch", _("Re-matched the lead professional")
     REOPEN = "reopen", _("Reopened a closed trajectory")
     CBS_EXTRACT = "cbs_extract", _("Sent to CBS in the half-yearly delivery")
+    LETTER = "letter", _("Made a letter to the family")
+    GIVE_LETTER = "give_letter", _("Gave the letter to the family")
+    RECONSIDERATION = "reconsideration", _("Recorded a request for reconsideration")
+    RECONSIDERATION_DECISION = "decide_reconsider", _("Decided on a reconsideration")
 
 
 class AppendOnly(Exception):

@@ -2,7 +2,7 @@
 retention period has passed (art. 7.3.8: twenty years from the last change, retention.py).
 
 What goes: every personal detail — the family's label, contact details, address, the children,
-the question in their own words, preferences, notes, the keys that recognise a returning family,
+the question in their own words, preferences, notes, the letters and what the family objected to, the keys that recognise a returning family,
 and every photo of the plan, in the database and in storage.
 What stays: the anonymous facts the municipal figures rest on — dates, team, channel, route,
 product, on-time contact, end reason and hours per week — so the figures of past periods do not
@@ -34,6 +34,7 @@ def system_user():
 @transaction.atomic
 def destroy(registration, request=None):
     """Destroy one file. Photo objects are removed from storage once the transaction commits."""
+    from basisjeugdhulp.letters.models import Delivery, Letter, Reconsideration
     from basisjeugdhulp.plans import storing
     from basisjeugdhulp.plans.models import PlanPhoto
     from basisjeugdhulp.trajectories.models import Reopening
@@ -58,6 +59,10 @@ def destroy(registration, request=None):
     registration.children.all().delete()
     registration.family_keys.all().delete()
     SecondCheck.objects.filter(registration=registration).update(motivation="", note="")
+    # The letters and what the family objected to; dates and outcomes stay for the figures.
+    Letter.objects.filter(registration=registration).update(reasons="", body="")
+    Delivery.objects.filter(letter__registration=registration).update(to="", error="")
+    Reconsideration.objects.filter(registration=registration).update(objection="", reasons="")
     Match.objects.filter(trajectory__registration=registration).update(end_note="", override_reason="")
     Reopening.objects.filter(trajectory__registration=registration).update(reason="")
     for field in (

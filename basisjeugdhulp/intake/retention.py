@@ -6,7 +6,8 @@ that follows from the care of a good youth-care provider. Not from closing, not 
 trajectory never closed, or a family routed but never contacted, still has a last change.
 
 Every write to a part of the file — the aanmelding, its children and family keys, the second
-check, the trajectory, a match, a plan photo, a reopening — sets `Registration.last_changed_at` in the same
+check, the trajectory, a match, a plan photo, a reopening, a letter, its delivery, a reconsideration —
+sets `Registration.last_changed_at` in the same
 transaction: save and delete through the signals below, bulk changes of the counted records
 through `CountedQuerySet` (reporting/freshness.py). Reads change nothing. The daily
 `destroy_expired_files` destroys what has passed the period (intake/destruction.py).
@@ -22,6 +23,7 @@ from django.utils import timezone
 def file_ids(model, instances=None, pks=None):
     """The aanmeldingen whose file the given records are part of."""
     from basisjeugdhulp.intake.models import Child, FamilyKey, Registration, SecondCheck
+    from basisjeugdhulp.letters.models import Delivery, Letter, Reconsideration
     from basisjeugdhulp.plans.models import PlanPhoto
     from basisjeugdhulp.trajectories.models import Reopening, Trajectory
     from matching.models import Match
@@ -31,6 +33,7 @@ def file_ids(model, instances=None, pks=None):
         SecondCheck: "registration_id", Trajectory: "registration_id",
         Match: "trajectory__registration_id", PlanPhoto: "trajectory__registration_id",
         Reopening: "trajectory__registration_id",
+        Letter: "registration_id", Reconsideration: "registration_id", Delivery: "letter__registration_id",
     }.get(model._meta.concrete_model)
     if path is None:
         return set()
@@ -61,12 +64,15 @@ def removing(sender, instance, **kwargs):
 
 def connect():
     from basisjeugdhulp.intake.models import Child, FamilyKey, SecondCheck
+    from basisjeugdhulp.letters.models import Delivery, Letter, Reconsideration
     from basisjeugdhulp.plans.models import PlanPhoto
     from basisjeugdhulp.trajectories.models import Reopening, Trajectory
     from matching.models import Match
 
     # The aanmelding stamps itself in Registration.save(): one write, not two.
-    for model in (Child, FamilyKey, SecondCheck, Trajectory, Match, PlanPhoto, Reopening):
+    for model in (
+        Child, FamilyKey, SecondCheck, Trajectory, Match, PlanPhoto, Reopening, Letter, Delivery, Reconsideration,
+    ):
         post_save.connect(changed, sender=model, dispatch_uid=f"retention-{model.__name__}")
         pre_delete.connect(removing, sender=model, dispatch_uid=f"retention-delete-{model.__name__}")
 

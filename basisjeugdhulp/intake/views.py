@@ -281,8 +281,15 @@ def _open_checks(request, failed=None, failed_form=None, conflict=None):
         .select_related("registration", "proposed_by")
         .prefetch_related("registration__categories")
     )
+    # The families' requests for reconsideration routed to this tweede lezer (letters/routing.py).
+    from basisjeugdhulp.letters.models import Reconsideration
+
+    reconsiderations = list(
+        Reconsideration.objects.open().filter(registration__in=visible, assigned_to=request.user)
+        .select_related("registration")
+    )
     # Names, question categories and the triagist's motivation: a read of each family's file.
-    reads.listed(request, [check.registration for check in checks])
+    reads.listed(request, [check.registration for check in checks] + [r.registration for r in reconsiderations])
     for check in checks:
         check.form = (
             failed_form
@@ -290,7 +297,8 @@ def _open_checks(request, failed=None, failed_form=None, conflict=None):
             else SecondCheckForm(auto_id=f"check-{check.public_id}-%s")
         )
     return render(
-        request, "intake/second_check.html", {"checks": checks, "failed_form": failed_form, "conflict": conflict},
+        request, "intake/second_check.html",
+        {"checks": checks, "failed_form": failed_form, "reconsiderations": reconsiderations, "conflict": conflict},
         status=409 if conflict else 200,
     )
 

@@ -19,6 +19,8 @@ Definitions:
 - re-match rate: lead professionals replaced in the period, per family first matched in it;
 - needed an interpreter: families first matched in the period for whom nobody in the team spoke
   the language they asked for (kept with the match, matching/suggestions.needs_interpreter);
+- reconsiderations: requests received in the period; decisions taken in the period, upheld or
+  changed; the average days from request to decision over those decisions;
 - shares, medians and averages: from published counts, shown on a published base of at least
   disclosure.MIN_BASE.
 """
@@ -32,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from basisjeugdhulp.intake.routes import Channel, Product, Route
+from basisjeugdhulp.letters.models import Outcome
 from basisjeugdhulp.reporting import disclosure, monthly
 from basisjeugdhulp.reporting.models import LumpSum, MonthFigure
 from basisjeugdhulp.reporting.periods import Period
@@ -251,6 +254,21 @@ def second_check(facts):
     return Table("second_check", _("Referrals to specialist care at the second check"), [_("Proposals")], rows)
 
 
+def reconsiderations(facts):
+    """The family's requests for reconsideration of a triage (letters/): asked in the period;
+    decided in the period, upheld or changed; average days from request to decision."""
+    decided = facts.by("reconsider_done", "key")
+    done = everything(decided)
+    average = done.amount / done.n if done.n else None
+    rows = [
+        Row(_("Requests for reconsideration"), [facts.total("reconsidered").cell()], key="asked"),
+        Row(_("Decided: upheld"), [decided.get(Outcome.UPHELD, Tally()).cell()], key="upheld"),
+        Row(_("Decided: changed"), [decided.get(Outcome.CHANGED, Tally()).cell()], key="changed"),
+        Row(_("Average days to decide"), [derived(average, done.cell().value)], key="days"),
+    ]
+    return Table("reconsideration", _("Reconsideration of the triage"), [_("Figure")], rows)
+
+
 def signals(facts):
     rematched, matched = facts.total("rematched").cell(), facts.total("matched").cell()
     rows = [
@@ -390,6 +408,7 @@ def report(scope, today=None):
         "products": per_product(Facts(scope, product=False)),
         "second_check": second_check(facts),
         "signals": signals(facts),
+        "reconsideration": reconsiderations(facts),
         "teams": per_team(scope),
         "trend": trend(scope, today),
     }

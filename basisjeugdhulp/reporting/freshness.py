@@ -1,6 +1,7 @@
 """Which months of the municipal figures a change to the register touches.
 
-Every record the figures count (an aanmelding, a trajectory, a second check, a match) says
+Every record the figures count (an aanmelding, a trajectory, a second check, a match, a request
+for reconsideration) says
 which months it falls in; a change marks the months of the record *before and after* it
 (a date moved out of a month changes that month too), and what depends on it through a key
 the facts group by (a family's team or product). Every way the ORM changes these records goes
@@ -59,6 +60,12 @@ class RegistrationWatch(Watch):
             days.add(_local_date(moment))
         for moment in Match.objects.filter(trajectory__registration_id__in=pks).values_list("ended_at", flat=True):
             days.add(_local_date(moment))
+        from basisjeugdhulp.letters.models import Reconsideration
+
+        for received, decided in Reconsideration.objects.filter(registration_id__in=pks).values_list(
+            "received_on", "decided_on"
+        ):
+            days.update((received, decided))
         return days
 
 
@@ -87,6 +94,15 @@ class SecondCheckWatch(Watch):
         return [_local_date(values["proposed_at"])]
 
 
+class ReconsiderationWatch(Watch):
+    """A request for reconsideration counts in the month it came in and the month it was decided."""
+
+    fields = ("received_on", "decided_on")
+
+    def months(self, values):
+        return [values["received_on"], values["decided_on"]]
+
+
 class MatchWatch(Watch):
     fields = ("ended_at",)
 
@@ -96,11 +112,12 @@ class MatchWatch(Watch):
 
 def watch_for(model):
     from basisjeugdhulp.intake.models import Registration, SecondCheck
+    from basisjeugdhulp.letters.models import Reconsideration
     from basisjeugdhulp.trajectories.models import Trajectory
     from matching.models import Match
 
     return {Registration: RegistrationWatch, Trajectory: TrajectoryWatch, SecondCheck: SecondCheckWatch,
-            Match: MatchWatch}.get(model._meta.concrete_model, lambda: None)()
+            Match: MatchWatch, Reconsideration: ReconsiderationWatch}.get(model._meta.concrete_model, lambda: None)()
 
 
 def values_of(instance, watch):

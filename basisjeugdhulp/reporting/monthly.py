@@ -20,6 +20,7 @@ from django.db.models.functions import Cast, Greatest, Least
 from django.utils import timezone
 
 from basisjeugdhulp.intake.models import Registration, SecondCheck
+from basisjeugdhulp.letters.models import Reconsideration
 from basisjeugdhulp.reporting.models import FigureChange, FigureMonth, MonthFigure
 from basisjeugdhulp.reporting.periods import month_end
 from basisjeugdhulp.trajectories.models import Reopening, Trajectory
@@ -149,6 +150,14 @@ def facts_for(month, today):
     facts += _rows(
         reopenings, "reopened", month, team="trajectory__registration__team_id", product="trajectory__product",
         record_key="trajectory__registration__figure_key",
+    )
+    # The family's requests for reconsideration (letters/): asked, and decided by outcome with
+    # the days it took (amount).
+    requests = Reconsideration.objects.all()
+    facts += _rows(requests.filter(period("received_on")), "reconsidered", month, **of_registration)
+    facts += _rows(
+        requests.filter(period("decided_on")), "reconsider_done", month, key="outcome",
+        amount=Sum(Cast("days_to_decide", FloatField())), **of_registration,
     )
     rematches = Match.objects.rematches().filter(ended_at__date__gte=first, ended_at__date__lte=last)
     facts += _rows(

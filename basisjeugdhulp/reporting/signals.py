@@ -5,6 +5,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 
 from basisjeugdhulp.intake.models import ClosureDay, Registration, SecondCheck
+from basisjeugdhulp.letters.models import Reconsideration
 from basisjeugdhulp.reporting import freshness, monthly
 from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Match
@@ -13,6 +14,7 @@ from matching.models import Match
 @receiver(pre_save, sender=Trajectory)
 @receiver(pre_save, sender=SecondCheck)
 @receiver(pre_save, sender=Match)
+@receiver(pre_save, sender=Reconsideration)
 def remember_stored_values(sender, instance, raw=False, **kwargs):
     if raw or instance._state.adding or instance.pk is None:
         return
@@ -24,6 +26,7 @@ def remember_stored_values(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=Trajectory)
 @receiver(post_save, sender=SecondCheck)
 @receiver(post_save, sender=Match)
+@receiver(post_save, sender=Reconsideration)
 def saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
@@ -39,6 +42,7 @@ def saved(sender, instance, raw=False, **kwargs):
 @receiver(pre_delete, sender=Trajectory)
 @receiver(pre_delete, sender=SecondCheck)
 @receiver(pre_delete, sender=Match)
+@receiver(pre_delete, sender=Reconsideration)
 def deleting(sender, instance, **kwargs):
     # Before the delete: what depends on the record (a returning family's former trajectory)
     # is still linked to it.
