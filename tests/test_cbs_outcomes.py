@@ -13,14 +13,15 @@ from tests import factories
 
 
 def close(client, journey, **extra):
-    data = {"ended_on": timezone.localdate().isoformat(), "end_reason": "goal", "hours_per_week": "2", **extra}
+    data = {"ended_on": timezone.localdate().isoformat(), "end_reason": "goal", "hours_per_week": "2", "confirm": "1",
+            **extra}
     return client.post(reverse("trajectories:close", args=[journey.public_id]), data)
 
 
 def test_off_by_default_closing_asks_what_it_asked(client, personas):
     journey = factories.trajectory(personas.team)
     client.force_login(personas.professional)
-    page = client.get(reverse("trajectories:detail", args=[journey.public_id])).text
+    page = client.get(reverse("trajectories:close", args=[journey.public_id])).text
     assert "satisfaction" not in page and "Rapportcijfer" not in page
     assert close(client, journey, satisfaction="8").status_code == 302
     assert not Outcome.objects.exists()
@@ -34,7 +35,7 @@ def test_on_the_answers_go_to_cbs_with_the_record(client, personas, settings):
     assert sum(field.required for field in form.fields.values()) <= 3
     journey = factories.trajectory(personas.team)
     client.force_login(personas.professional)
-    page = client.get(reverse("trajectories:detail", args=[journey.public_id])).text
+    page = client.get(reverse("trajectories:close", args=[journey.public_id])).text
     assert 'name="satisfaction"' in page and 'name="without_help"' in page
     refused = close(client, journey, satisfaction="11")
     assert refused.status_code == 200 and "Een cijfer van 1 tot 10." in refused.text

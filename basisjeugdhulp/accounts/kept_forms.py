@@ -34,6 +34,11 @@ FORM_PAGES = {
     "audit:destroy": ("audit:family", True),
     "audit:extend_request": ("audit:request", True),
     "audit:answer_request": ("audit:request", True),
+    "letters:issue": ("letters:file", True),
+    "letters:reconsider": ("letters:file", True),
+    "letters:deliver": ("letters:letter", True),
+    # The URL names the request, not the file: the tweede lezer's list, which links to it.
+    "letters:decide": ("intake:second_check", False),
 }
 
 # Never written to the session or back into a page: names containing these, and the second
