@@ -69,6 +69,12 @@ OBJECT_PAGES = {
     "plans:upload": factories.trajectory,
     "plans:photo": factories.plan_photo,
     "plans:thumbnail": factories.plan_photo,
+    "safety:card": lambda team: factories.trajectory(team).registration,
+    "safety:new": lambda team: factories.trajectory(team).registration,
+    "safety:share": lambda team: factories.trajectory(team).registration,
+    "safety:print": factories.safety_card,
+    "safety:photo": lambda team: factories.safety_card(team, photographed=True),
+    "safety:thumbnail": lambda team: factories.safety_card(team, photographed=True),
 }
 
 

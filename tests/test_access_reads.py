@@ -36,7 +36,7 @@ WALKED = [
 ]
 
 # What object the id in a page's URL stands for.
-REGISTRATION, TRAJECTORY, PHOTO, CHECK, REQUEST = "registration", "trajectory", "photo", "check", "request"
+REGISTRATION, TRAJECTORY, PHOTO, CHECK, REQUEST, CARD = "registration", "trajectory", "photo", "check", "request", "card"
 ID_OF = {
     "intake:registration": REGISTRATION,
     "intake:triage": REGISTRATION,
@@ -56,6 +56,12 @@ ID_OF = {
     "plans:upload": TRAJECTORY,
     "plans:photo": PHOTO,
     "plans:thumbnail": PHOTO,
+    "safety:card": REGISTRATION,
+    "safety:new": REGISTRATION,
+    "safety:share": REGISTRATION,
+    "safety:print": CARD,
+    "safety:photo": CARD,
+    "safety:thumbnail": CARD,
 }
 
 
@@ -87,12 +93,16 @@ class Family:
         if self.check is not None:
             SecondCheck.objects.filter(pk=self.check.pk).update(motivation=f"Motivatie {tag}kanarie")
         self.photo = factories.plan_photo(team, trajectory_=self.trajectory, by=by) if photo else None
+        # A photographed safety card with the family's words on it (issue 29).
+        self.card = factories.safety_card(
+            team, case=self.registration, photographed=True, worries=f"Zorg van {tag}kanarie"
+        ) if photo else None
 
     def id_for(self, kind):
         if kind == REQUEST and not hasattr(self, "request"):  # the family asks to destroy its files
             self.request = factories.destruction_request(self.registration.team, case=self.registration)
         thing = {REGISTRATION: self.registration, TRAJECTORY: self.trajectory, PHOTO: self.photo,
-                 CHECK: self.check, REQUEST: getattr(self, "request", None)}[kind]
+                 CHECK: self.check, REQUEST: getattr(self, "request", None), CARD: self.card}[kind]
         return thing.public_id if thing is not None else None
 
     def shown_in(self, body):

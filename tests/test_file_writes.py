@@ -23,6 +23,7 @@ from basisjeugdhulp.accounts.roles import Role
 from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake.models import Registration, SecondCheck
 from basisjeugdhulp.plans.models import PlanPhoto
+from basisjeugdhulp.safety.models import CardShare, SafetyCard
 from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Match, MatchRole, Professional
 from tests import factories
@@ -340,11 +341,11 @@ def test_a_submit_while_the_file_is_destroyed_writes_nothing_to_it(personas, wri
 # write to the test below: it locks the file (intake/file_lock.py) like the others.
 WRITES = {
     "intake:triage", "intake:decide", "intake:first_contact", "matching:assign", "matching:rematch",
-    "plans:upload", "trajectories:close",
+    "plans:upload", "trajectories:close", "safety:new", "safety:share",
 }
 READS = {
     "intake:registration", "trajectories:detail", "plans:photo", "plans:thumbnail", "matching:panel",
-    "matching:choose", "audit:family",
+    "matching:choose", "audit:family", "safety:card", "safety:print", "safety:photo", "safety:thumbnail",
 }
 DESTRUCTION = {"audit:destroy"}
 # A destruction request's pages carry the request's public id, not a file's; answering it
@@ -389,6 +390,10 @@ def test_every_writer_on_a_destroyed_file_is_told_in_dutch_and_nothing_is_writte
         "matching:rematch": (alice, started.registration.public_id, {"lead": other.pk, "reason": "geen_klik"}),
         "plans:upload": (bob, started.public_id, {"camera": [photo()]}),
         "trajectories:close": (bob, started.public_id, {"ended_on": today, "end_reason": "goal", "hours_per_week": "2"}),
+        "safety:new": (bob, started.registration.public_id, {"worries": "Geweld thuis.", "judgement": "3",
+                                                             "judged_by": "Bob", "judged_on": today}),
+        "safety:share": (bob, started.registration.public_id, {"receiver": "veilig_thuis", "organisation": "Veilig Thuis",
+                                                               "ground": "meldcode", "form": "print"}),
     }
     assert set(writes) == WRITES
     for name, (client, public_id, data) in writes.items():
@@ -397,6 +402,7 @@ def test_every_writer_on_a_destroyed_file_is_told_in_dutch_and_nothing_is_writte
     assert AccessEvent.objects.exclude(action=Action.VIEW_FILE).count() == before_events  # nothing done
     assert Registration.objects.get(pk=new.pk).status == "new"
     assert not PlanPhoto.objects.exists() and set(stored_objects()) == before_objects
+    assert not SafetyCard.objects.exists() and not CardShare.objects.exists()
     assert not Match.objects.filter(trajectory__in=[unmatched, started], professional=other).exists()
     # Someone of another team learns nothing: a plain 404.
     oscar = signed_in(personas.outsider)

@@ -37,6 +37,9 @@ class Action(models.TextChoices):
     VIEW_LIST = "view_list", _("Saw the family in a list")
     ASSIGN = "assign", _("Assigned a professional")
     REMATCH = "rematch", _("Re-matched the lead professional")
+    SAFETY_CARD = "safety_card", _("Made a safety card")
+    SHARE_CARD = "share_card", _("Shared the safety card")
+    VIEW_CARD_PHOTO = "view_card_photo", _("Viewed a safety card photo")
 
 
 class AppendOnly(Exception):

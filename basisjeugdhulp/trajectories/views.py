@@ -132,6 +132,13 @@ def page(request, trajectory, *, close_form=None, photo_form=None, status=200, c
         "today": timezone.localdate(),
         "conflict": conflict,
     }
+    # The safety card: optional; its latest version with its date and the judgements over time.
+    from basisjeugdhulp.safety import scale
+    from basisjeugdhulp.safety.models import SafetyCard
+
+    cards = list(SafetyCard.objects.filter(registration=trajectory.registration))
+    context["safety_card"] = cards[0] if cards else None
+    context["safety_line"] = scale.line([(card.judged_on, card.judgement) for card in cards])
     if can_work:
         context["photo_form"] = photo_form or PlanPhotoForm()
         if trajectory.started_on:
