@@ -197,3 +197,52 @@ def test_the_scale_runs_from_the_oldest_to_the_newest_judgement():
     assert (first.judgement, last.judgement) == (2, 8)
     assert first.x < last.x and first.y > last.y  # safer is higher
     assert scale.line([(today, 5)]).points[0].x == 160  # one judgement: a dot in the middle
+
+
+def pdf_text(data):
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_a_share_as_pdf_carries_the_card_in_the_familys_words(client, personas, journey):
+    factories.safety_card(personas.team, case=journey.registration, judgement=3, photographed=True)
+    client.force_login(personas.professional)
+    response = client.post(reverse("safety:share", args=[journey.registration.public_id]), share_data(form="pdf"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith('attachment; filename="veiligheidskaart-')
+    text = pdf_text(response.content)
+    assert "Veiligheidskaart: Gezin Veilig" in text and "Papa schreeuwt als hij gedronken heeft." in text
+    assert "Zorgen" in text and "Wat goed gaat" in text and "3" in text
+    assert CardShare.objects.get().form == "pdf"
+
+
+def test_the_pdf_fetches_only_our_static_files(rf, personas):
+    """No page of the register, no file path, no network: only static files (documents/pdf.py)."""
+    from basisjeugdhulp.documents import pdf
+
+    weasyprint = pdf._weasyprint()
+    fetcher = pdf._static_only(weasyprint)
+    assert fetcher.fetch(pdf.BASE_URL + "static/css/document.css").status == 200
+    for url in ("https://example.org/x.css", pdf.BASE_URL + "mijn-gezinnen/", "file:///etc/passwd",
+                pdf.BASE_URL + "static/../../settings.py"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+
+
+def test_without_pango_the_pdf_answers_in_dutch_and_nothing_is_recorded(client, personas, journey, monkeypatch):
+    """`make demo` on a machine without Pango: a Dutch message, the print page still works."""
+    from basisjeugdhulp.documents import pdf
+
+    def missing():
+        raise pdf.PdfUnavailable("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(pdf, "_weasyprint", missing)
+    card = factories.safety_card(personas.team, case=journey.registration)
+    client.force_login(personas.professional)
+    response = client.post(reverse("safety:share", args=[journey.registration.public_id]), share_data(form="pdf"))
+    assert response.status_code == 503 and "Op deze computer kan geen PDF worden gemaakt." in response.text
+    assert not CardShare.objects.exists()
+    assert client.get(reverse("safety:print", args=[card.public_id])).status_code == 200
