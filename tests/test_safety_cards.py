@@ -173,10 +173,10 @@ def test_sharing_a_destroyed_file_is_refused_in_dutch(client, personas, journey)
     client.force_login(personas.professional)
     response = client.post(reverse("safety:share", args=[journey.registration.public_id]), share_data())
     assert response.status_code == 410 and "intussen vernietigd" in response.text
-    assert not CardShare.objects.exists() and not SafetyCard.objects.exists()
+    assert not CardShare.objects.exists() and SafetyCard.objects.get().worries == ""
 
 
-def test_destruction_removes_the_cards_their_photos_and_who_consented(personas, journey, django_capture_on_commit_callbacks):
+def test_destruction_removes_the_cards_words_their_photos_and_who_consented(personas, journey, django_capture_on_commit_callbacks):
     from basisjeugdhulp.intake import destruction
     from basisjeugdhulp.safety import cards
 
@@ -184,10 +184,13 @@ def test_destruction_removes_the_cards_their_photos_and_who_consented(personas, 
     cards.share(journey.registration, card, share_data(), personas.professional, recorded=lambda h: None)
     with django_capture_on_commit_callbacks(execute=True):
         destruction.destroy(journey.registration)
-    assert not SafetyCard.objects.exists()
+    # Every word and photo of the card goes; the anonymous judgement stays for past figures.
+    kept = SafetyCard.objects.get()
+    assert (kept.worries, kept.going_well, kept.judged_by, kept.image.name, kept.made_by) == ("", "", "", "", None)
+    assert (kept.judgement, kept.judged_on) == (card.judgement, card.judged_on)
     assert not default_storage.exists(card.image.name) and not default_storage.exists(card.thumbnail.name)
     handover = CardShare.objects.get()
-    assert handover.consent_from == "" and handover.card is None and handover.organisation == "Jeugd-GGZ Breda"
+    assert handover.consent_from == "" and handover.organisation == "Jeugd-GGZ Breda"
 
 
 def test_the_scale_runs_from_the_oldest_to_the_newest_judgement():
@@ -246,3 +249,53 @@ def test_without_pango_the_pdf_answers_in_dutch_and_nothing_is_recorded(client, 
     assert response.status_code == 503 and "Op deze computer kan geen PDF worden gemaakt." in response.text
     assert not CardShare.objects.exists()
     assert client.get(reverse("safety:print", args=[card.public_id])).status_code == 200
+
+
+def test_the_figures_count_cards_and_judgements_per_product_protected_like_every_figure(client, personas):
+    """Issue 29: how many families had a card, the share referred on with the card, the average
+    judgement at start and at close per product — through the cell-key method (docs/figures.md)."""
+    from datetime import date
+
+    from basisjeugdhulp.reporting import disclosure
+    from basisjeugdhulp.reporting.models import ApiClient
+    from basisjeugdhulp.safety import cards
+
+    today = timezone.localdate()
+    closed_on = date(today.year, today.month, 1) - timedelta(days=40)  # a whole month back
+    start = closed_on - timedelta(days=90)
+    journeys, carded, referred, referred_with_card = [], [], [], []
+    for n in range(24):
+        journey = factories.trajectory(personas.team, received_on=start, triaged_on=start, product="gb_middel")
+        if n < 20:
+            factories.safety_card(personas.team, case=journey.registration, judgement=2, judged_on=start + timedelta(days=2))
+            last = factories.safety_card(personas.team, case=journey.registration, judgement=7 if n % 2 else 8,
+                                         judged_on=closed_on - timedelta(days=3))
+            carded.append(journey)
+        reason = "referred" if n >= 8 else "goal"
+        if reason == "referred":
+            referred.append(journey)
+            if n < 20 and n % 4:  # most, not all, referred families had their card sent along
+                cards.share(journey.registration, last, share_data(), personas.professional, recorded=lambda h: None)
+                referred_with_card.append(journey)
+        journey.close(closed_on, reason, 2)
+        journeys.append(journey)
+    api = ApiClient(name="BI")
+    token = api.issue_token()
+    api.save()
+    data = client.get(reverse("reporting:api"), {"periode": f"{closed_on:%Y-%m}"},
+                      headers={"Authorization": f"Bearer {token}"}).json()
+    table = next(t for t in data["tables"] if t["key"] == "safety")
+    row = next(r for r in table["rows"] if r["key"] == "gb_middel")
+
+    def published(records):
+        return disclosure.perturb(len(records), sum(r.registration.figure_key for r in records))
+
+    closed_n, with_card, at_start, at_close, sent, shared_share = row["values"]
+    assert (closed_n, with_card, sent) == (published(journeys), published(carded), published(referred))
+    assert (at_start, at_close) == (2.0, 7.5)
+    expected = round(100 * min(published(referred_with_card), published(referred)) / published(referred), 1)
+    assert shared_share == pytest.approx(expected, abs=0.05)
+    # The same cells through the product filter: the same values (one cell, one number).
+    filtered = client.get(reverse("reporting:api"), {"periode": f"{closed_on:%Y-%m}", "product": "gb_middel"},
+                          headers={"Authorization": f"Bearer {token}"}).json()
+    assert next(t for t in filtered["tables"] if t["key"] == "safety")["rows"] == table["rows"]

@@ -3,10 +3,10 @@ retention period has passed (art. 7.3.8: twenty years from the last change, rete
 
 What goes: every personal detail — the family's label, contact details, address, the children,
 the question in their own words, preferences, notes, the keys that recognise a returning family,
-every photo of the plan, and the safety cards with their photos, in the database and in storage;
+every photo of the plan, and the safety cards' words and photos, in the database and in storage;
 of a safety card's handovers, who in the family consented.
 What stays: the anonymous facts the municipal figures rest on — dates, team, channel, route,
-product, on-time contact, end reason and hours per week — so the figures of past periods do not
+product, on-time contact, end reason and hours per week, a safety card's judgement — so the figures of past periods do not
 change. The access log keeps who looked at the file, and that it was destroyed, by whom.
 """
 
@@ -49,11 +49,13 @@ def destroy(registration, request=None):
     photos = PlanPhoto.objects.filter(trajectory__registration=registration)
     keys = [key for photo in photos for key in photo.keys()]
     photos.delete()
-    # The safety cards and their photos go; a handover's record stays without who consented
-    # (to whom, when, by whom and on what ground is the organisation's own accountability).
+    # The safety cards go — every word, who judged, the photos — and only the anonymous
+    # judgement (0–10) and its date stay, for the figures of past periods; a handover's record
+    # stays without who consented (to whom, when, by whom and on what ground).
     cards = SafetyCard.objects.filter(registration=registration)
     keys += [key for card in cards for key in card.keys()]
-    cards.delete()
+    cards.update(worries="", going_well="", tried="", next_steps="", judged_by="", image="", thumbnail="",
+                 made_by=None, submission_id=None)
     CardShare.objects.filter(registration=registration).update(consent_from="")
     # Every version of every object, after the commit; what storage refuses stays listed and is
     # tried again daily (plans/storing.py).
