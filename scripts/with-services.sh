@@ -28,7 +28,7 @@ missing=()
 find_pg_bin >/dev/null || missing+=(postgresql)
 find_chromium >/dev/null || missing+=(chromium)
 # WeasyPrint (the safety card's PDF) needs Pango; `make demo` without it answers a Dutch message.
-has_library() { { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q "$1"; }
+has_library() { { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -F "$1" >/dev/null; }  # not grep -q: an early exit fails the pipe under pipefail
 has_library libpango-1.0.so.0 || missing+=(libpango-1.0-0)
 has_library libpangoft2-1.0.so.0 || missing+=(libpangoft2-1.0-0)
 if [ ${#missing[@]} -gt 0 ]; then
