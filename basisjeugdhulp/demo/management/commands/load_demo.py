@@ -98,7 +98,10 @@ class Command(BaseCommand):
         # The demo professional's started families have a photo of their A3 plan (after the
         # transaction: photo objects are stored first, rows after, as in the register itself).
         photos = 0
-        for trajectory in Trajectory.objects.filter(lead=pim, started_on__isnull=False, photos=None).select_related("registration"):
+        # Only while the help goes on: a closed trajectory takes no photo (intake/file_lock.py).
+        for trajectory in Trajectory.objects.filter(
+            lead=pim, started_on__isnull=False, ended_on=None, photos=None
+        ).select_related("registration"):
             plan_sheets.photograph(trajectory, pim.user)
             photos += 1
 
