@@ -308,6 +308,35 @@ def test_an_upload_while_the_file_is_destroyed_leaves_no_row_and_no_object(perso
 
 @parallel
 @postgresql_only
+def test_a_photographed_safety_card_while_the_file_is_destroyed_leaves_no_word_and_no_object(personas, caplog):
+    """Issue 29: the card takes the file's lock like every write; written first, destruction
+    removes its words and photo; after, the writer is told in Dutch and nothing is kept."""
+    postgresql()
+    caplog.set_level(logging.INFO)
+    bob, bea = signed_in(personas.professional), signed_in(personas.administrator)
+    before = set(stored_objects())
+    outcomes = {302: 0, 410: 0}
+    today = timezone.localdate().isoformat()
+    for round_ in range(ROUNDS):
+        case = factories.trajectory(personas.team).registration
+        data = {"worries": "Geweld thuis, kanarie.", "judgement": "2", "judged_by": "Bob", "judged_on": today,
+                "photo": photo("kaart.jpg"), "submission_id": str(uuid.uuid4())}
+        written, destroyed = at_once([
+            lambda: bob.post(reverse("safety:new", args=[case.public_id]), data),
+            lambda: destroy(bea, case, offset(round_, step=0.03)),
+        ])
+        assert destroyed.status_code == 302 and written.status_code in (302, 410)
+        outcomes[written.status_code] += 1
+        if written.status_code == 410:
+            assert DESTROYED in written.text and "kanarie" not in written.text
+        assert not SafetyCard.objects.filter(registration=case).exclude(worries="").exists()
+        assert not SafetyCard.objects.filter(registration=case).exclude(image="").exists()
+        assert set(stored_objects()) == before  # no photo of the destroyed file's card in S3
+    report("safety card vs destruction", ROUNDS, caplog, card_first=outcomes[302], told_destroyed=outcomes[410])
+
+
+@parallel
+@postgresql_only
 @pytest.mark.parametrize("writer", ["triage", "first_contact"])
 def test_a_submit_while_the_file_is_destroyed_writes_nothing_to_it(personas, writer, caplog):
     postgresql()
