@@ -71,6 +71,12 @@ def test_a_family_worker_makes_the_card_on_a_phone_and_shares_it_as_a_pdf(
     assert handover.card == SafetyCard.objects.first()
     page.reload()
     expect(page.locator("#shares")).to_contain_text("Jeugd-GGZ Breda")
+    # The print page: the same document, A4 on paper, readable on the phone.
+    page.get_by_role("link", name="Printpagina").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Veiligheidskaart: Gezin Jansen")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "phone-safety-card-print")
+    page.go_back()
 
     # The card and its scale at tablet size, for the docs.
     page.set_viewport_size(TABLET)
