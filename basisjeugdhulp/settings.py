@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "basisjeugdhulp.intake",
     "basisjeugdhulp.trajectories",
     "basisjeugdhulp.plans",
+    "basisjeugdhulp.safety",
     "basisjeugdhulp.reporting",
     "basisjeugdhulp.audit",
     "basisjeugdhulp.cbs",

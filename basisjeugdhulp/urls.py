@@ -27,6 +27,7 @@ urlpatterns = [
     path("triage/", include("basisjeugdhulp.intake.urls")),
     path("mijn-gezinnen/", include("basisjeugdhulp.trajectories.urls")),
     path("plan/", include("basisjeugdhulp.plans.urls")),
+    path("veiligheid/", include("basisjeugdhulp.safety.urls")),
     path("matching/", include("matching.urls")),
     path("brief/", include("basisjeugdhulp.letters.urls")),
     path("cijfers/", include("basisjeugdhulp.reporting.urls")),

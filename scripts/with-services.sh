@@ -27,9 +27,10 @@ find_chromium() {
 missing=()
 find_pg_bin >/dev/null || missing+=(postgresql)
 find_chromium >/dev/null || missing+=(chromium)
-# WeasyPrint (the letter's PDF) needs Pango; the PDF screenshots use pdftoppm (poppler-utils).
-ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=(libpango-1.0-0)
-ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || missing+=(libpangoft2-1.0-0)
+# WeasyPrint (the safety card's PDF) needs Pango; `make demo` without it answers a Dutch message.
+has_library() { { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -F "$1" >/dev/null; }  # not grep -q: an early exit fails the pipe under pipefail
+has_library libpango-1.0.so.0 || missing+=(libpango-1.0-0)
+has_library libpangoft2-1.0.so.0 || missing+=(libpangoft2-1.0-0)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

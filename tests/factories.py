@@ -115,7 +115,7 @@ def a_weekday(start=None):
     return day
 
 
-__all__ = ["registration", "trajectory", "plan_photo", "jpeg_bytes", "a_weekday", "date"]
+__all__ = ["registration", "trajectory", "plan_photo", "safety_card", "jpeg_bytes", "a_weekday", "date"]
 
 
 def destruction_request(team, *, case=None):
@@ -148,3 +148,19 @@ def reconsideration(team, *, case=None, assigned_to=None):
         registration=case, received_on=case.triaged_on or case.received_on, objection="Wij willen andere hulp.",
         route_objected=case.route, assigned_to=assigned_to,
     )
+
+
+def safety_card(team, *, case=None, judgement=4, judged_on=None, photographed=False, **texts):
+    """A version of a family's safety card (of a new trajectory of the team, unless `case`);
+    `photographed`: with a photo of the hand-written card, kept through the real pipeline."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from basisjeugdhulp.safety import cards
+
+    case = case or trajectory(team).registration
+    data = {"worries": "Papa schreeuwt als hij gedronken heeft.", "going_well": "Oma haalt de kinderen op.",
+            "tried": "", "next_steps": "", "judgement": judgement, "judged_by": "Bob en het gezin",
+            "judged_on": judged_on or timezone.localdate(), **texts}
+    if photographed:
+        data["photo"] = SimpleUploadedFile("kaart.jpg", jpeg_bytes(), content_type="image/jpeg")
+    return cards.make(case, data, None, recorded=lambda card: None).card

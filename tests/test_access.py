@@ -79,6 +79,12 @@ OBJECT_PAGES = {
     "letters:pdf": factories.letter,
     "letters:deliver": factories.letter,
     "letters:decide": factories.reconsideration,
+    "safety:card": lambda team: factories.trajectory(team).registration,
+    "safety:new": lambda team: factories.trajectory(team).registration,
+    "safety:share": lambda team: factories.trajectory(team).registration,
+    "safety:print": factories.safety_card,
+    "safety:photo": lambda team: factories.safety_card(team, photographed=True),
+    "safety:thumbnail": lambda team: factories.safety_card(team, photographed=True),
 }
 
 

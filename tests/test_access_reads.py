@@ -36,7 +36,7 @@ WALKED = [
 ]
 
 # What object the id in a page's URL stands for.
-REGISTRATION, TRAJECTORY, PHOTO, CHECK, REQUEST = "registration", "trajectory", "photo", "check", "request"
+REGISTRATION, TRAJECTORY, PHOTO, CHECK, REQUEST, CARD = "registration", "trajectory", "photo", "check", "request", "card"
 LETTER, RECONSIDERATION = "letter", "reconsideration"
 ID_OF = {
     "intake:registration": REGISTRATION,
@@ -65,6 +65,12 @@ ID_OF = {
     "letters:pdf": LETTER,
     "letters:deliver": LETTER,
     "letters:decide": RECONSIDERATION,
+    "safety:card": REGISTRATION,
+    "safety:new": REGISTRATION,
+    "safety:share": REGISTRATION,
+    "safety:print": CARD,
+    "safety:photo": CARD,
+    "safety:thumbnail": CARD,
 }
 
 
@@ -96,6 +102,10 @@ class Family:
         if self.check is not None:
             SecondCheck.objects.filter(pk=self.check.pk).update(motivation=f"Motivatie {tag}kanarie")
         self.photo = factories.plan_photo(team, trajectory_=self.trajectory, by=by) if photo else None
+        # A photographed safety card with the family's words on it (issue 29).
+        self.card = factories.safety_card(
+            team, case=self.registration, photographed=True, worries=f"Zorg van {tag}kanarie"
+        ) if photo else None
 
     def id_for(self, kind):
         if kind == REQUEST and not hasattr(self, "request"):  # the family asks to destroy its files
@@ -106,7 +116,8 @@ class Family:
             self.reconsideration = factories.reconsideration(self.registration.team, case=self.registration)
         thing = {REGISTRATION: self.registration, TRAJECTORY: self.trajectory, PHOTO: self.photo,
                  CHECK: self.check, REQUEST: getattr(self, "request", None),
-                 LETTER: getattr(self, "letter", None), RECONSIDERATION: getattr(self, "reconsideration", None)}[kind]
+                 LETTER: getattr(self, "letter", None), RECONSIDERATION: getattr(self, "reconsideration", None),
+                 CARD: self.card}[kind]
         return thing.public_id if thing is not None else None
 
     def shown_in(self, body):

@@ -47,6 +47,14 @@ def earlier_and_newer(personas, *, photos=False):
     Registration.objects.filter(pk__in=[earlier.pk, newer.pk]).update(phone=PHONE)
     if photos:
         factories.plan_photo(personas.team, trajectory_=Trajectory.objects.get(registration=newer))
+        # A photographed safety card in the family's words, shared with the family's consent (issue 29).
+        from basisjeugdhulp.safety import cards
+
+        card = factories.safety_card(personas.team, case=newer, photographed=True, worries="Kanariepiet is bang thuis.",
+                                     judged_by="Bob met Kanariepiet")
+        cards.share(newer, card, {"receiver": "specialist", "organisation": "Jeugd-GGZ", "ground": "consent",
+                                  "consent_from": "Kanariepiet", "form": "pdf"}, personas.professional,
+                    recorded=lambda handover: None)
     newer.refresh_from_db()
     assert newer.former_trajectory == earlier.trajectory
     return earlier, newer
@@ -193,6 +201,8 @@ def test_a_family_with_two_files_destroyed_leaves_nothing_and_is_not_recognised_
     assert {table for table, _column, _needle in text_columns_holding("Kanariepiet")} >= {
         "letters_letter", "letters_delivery", "letters_reconsideration"}
     assert len(keys) == 4 and text_columns_holding("Kanariepiet", PHONE)
+    assert {(table, column) for table, column, _needle in text_columns_holding("Kanariepiet")} >= {
+        ("safety_safetycard", "worries"), ("safety_safetycard", "judged_by"), ("safety_cardshare", "consent_from")}
     client.force_login(personas.administrator)
     ask(client)
     request_ = DestructionRequest.objects.get()
@@ -236,7 +246,8 @@ def test_with_versioning_on_destruction_and_the_sweep_leave_no_version(client, p
     # An orphan deleted the plain way: hidden behind a delete marker, its version still readable.
     default_storage.save("plans/wees-photo.jpg", io.BytesIO(b"oud"))
     default_storage.delete("plans/wees-photo.jpg")
-    assert len(versioned_s3.every_version()) == 6
+    # Two plan photos and a photographed safety card (two objects each), the orphan and its marker.
+    assert len(versioned_s3.every_version()) == 8
     client.force_login(personas.administrator)
     ask(client)
     answer(client, DestructionRequest.objects.get(),

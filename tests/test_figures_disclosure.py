@@ -287,6 +287,20 @@ def true_atoms(year, today):
         "ended_at", "trajectory__registration__team__public_id", "trajectory__product",
     ):
         atoms["rematched", month_of(timezone.localdate(ended)), str(team), product, ""] += 1
+    # Safety cards (issue 29): closed trajectories with a card; referred on with the card shared.
+    from basisjeugdhulp.safety.models import CardShare, SafetyCard
+
+    carded = set(SafetyCard.objects.values_list("registration_id", flat=True))
+    shared = set(CardShare.objects.values_list("registration_id", flat=True))
+    for ended, started, reason, product, team, registration in Trajectory.objects.filter(
+        ended_on__isnull=False, registration_id__in=carded | shared,
+    ).values_list("ended_on", "started_on", "end_reason", "product", "registration__team__public_id", "registration_id"):
+        if not started or ended < year_starts:
+            continue
+        if registration in carded:
+            atoms["carded", month_of(ended), str(team), product, ""] += 1
+        if registration in shared and reason == EndReason.REFERRED:
+            atoms["referred_card", month_of(ended), str(team), product, ""] += 1
     for matched, team, product in Trajectory.objects.filter(
         first_matched_on__isnull=False, matches__interpreter_needed=True
     ).distinct().values_list("first_matched_on", "registration__team__public_id", "product"):
@@ -399,6 +413,18 @@ def meaning(atoms, scope, table, row, column):
         if row not in Product.values or column > 2:
             return None
         return ("count", sums("ended", months, teams, [row])) if column == 0 else ("ignored", "average")
+    if table == "safety":  # every product, whatever the product filter
+        if row not in Product.values or column > 5:
+            return None
+        referred = lambda: sums("ended", months, teams, [row], [EndReason.REFERRED])  # noqa: E731
+        return (
+            lambda: ("count", sums("ended", months, teams, [row])),
+            lambda: ("count", sums("carded", months, teams, [row])),
+            lambda: ("ignored", "average"),
+            lambda: ("ignored", "average"),
+            lambda: ("count", referred()),
+            lambda: ("share", sums("referred_card", months, teams, [row]), referred()),
+        )[column]()
     if table == "signals" and column == 0:
         return {
             "returning": lambda: ("count", sums("returning", months, teams, products)),

@@ -23,6 +23,7 @@ from basisjeugdhulp.accounts.roles import Role
 from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake.models import Registration, SecondCheck
 from basisjeugdhulp.plans.models import PlanPhoto
+from basisjeugdhulp.safety.models import CardShare, SafetyCard
 from basisjeugdhulp.trajectories.models import Trajectory
 from matching.models import Match, MatchRole, Professional
 from tests import factories
@@ -325,6 +326,35 @@ def test_an_upload_while_the_file_is_destroyed_leaves_no_row_and_no_object(perso
 
 @parallel
 @postgresql_only
+def test_a_photographed_safety_card_while_the_file_is_destroyed_leaves_no_word_and_no_object(personas, caplog):
+    """Issue 29: the card takes the file's lock like every write; written first, destruction
+    removes its words and photo; after, the writer is told in Dutch and nothing is kept."""
+    postgresql()
+    caplog.set_level(logging.INFO)
+    bob, bea = signed_in(personas.professional), signed_in(personas.administrator)
+    before = set(stored_objects())
+    outcomes = {302: 0, 410: 0}
+    today = timezone.localdate().isoformat()
+    for round_ in range(ROUNDS):
+        case = factories.trajectory(personas.team).registration
+        data = {"worries": "Geweld thuis, kanarie.", "judgement": "2", "judged_by": "Bob", "judged_on": today,
+                "photo": photo("kaart.jpg"), "submission_id": str(uuid.uuid4())}
+        written, destroyed = at_once([
+            lambda: bob.post(reverse("safety:new", args=[case.public_id]), data),
+            lambda: destroy(bea, case, offset(round_, step=0.03)),
+        ])
+        assert destroyed.status_code == 302 and written.status_code in (302, 410)
+        outcomes[written.status_code] += 1
+        if written.status_code == 410:
+            assert DESTROYED in written.text and "kanarie" not in written.text
+        assert not SafetyCard.objects.filter(registration=case).exclude(worries="").exists()
+        assert not SafetyCard.objects.filter(registration=case).exclude(image="").exists()
+        assert set(stored_objects()) == before  # no photo of the destroyed file's card in S3
+    report("safety card vs destruction", ROUNDS, caplog, card_first=outcomes[302], told_destroyed=outcomes[410])
+
+
+@parallel
+@postgresql_only
 @pytest.mark.parametrize("writer", ["triage", "first_contact"])
 def test_a_submit_while_the_file_is_destroyed_writes_nothing_to_it(personas, writer, caplog):
     postgresql()
@@ -359,11 +389,11 @@ def test_a_submit_while_the_file_is_destroyed_writes_nothing_to_it(personas, wri
 WRITES = {
     "intake:triage", "intake:decide", "intake:first_contact", "matching:assign", "matching:rematch",
     "plans:upload", "trajectories:close", "trajectories:reopen",
-    "letters:issue", "letters:deliver", "letters:reconsider", "letters:decide",
+    "letters:issue", "letters:deliver", "letters:reconsider", "letters:decide", "safety:new", "safety:share",
 }
 READS = {
     "intake:registration", "trajectories:detail", "plans:photo", "plans:thumbnail", "matching:panel",
-    "matching:choose", "audit:family",
+    "matching:choose", "audit:family", "safety:card", "safety:print", "safety:photo", "safety:thumbnail",
     "letters:file", "letters:letter", "letters:pdf",
 }
 DESTRUCTION = {"audit:destroy"}
@@ -420,6 +450,10 @@ def test_every_writer_on_a_destroyed_file_is_told_in_dutch_and_nothing_is_writte
         "letters:deliver": (alice, given.public_id, {"how": "print", "to": "moeder"}),
         "letters:reconsider": (bob, waiting.registration.public_id, {"received_on": today, "objection": "Liever anders."}),
         "letters:decide": (carol, objected.public_id, {"outcome": "upheld", "reasons": "Het besluit blijft."}),
+        "safety:new": (bob, started.registration.public_id, {"worries": "Geweld thuis.", "judgement": "3",
+                                                             "judged_by": "Bob", "judged_on": today}),
+        "safety:share": (bob, started.registration.public_id, {"receiver": "veilig_thuis", "organisation": "Veilig Thuis",
+                                                               "ground": "meldcode", "form": "print"}),
     }
     assert set(writes) == WRITES
     for name, (client, public_id, data) in writes.items():
@@ -428,6 +462,7 @@ def test_every_writer_on_a_destroyed_file_is_told_in_dutch_and_nothing_is_writte
     assert AccessEvent.objects.exclude(action=Action.VIEW_FILE).count() == before_events  # nothing done
     assert Registration.objects.get(pk=new.pk).status == "new"
     assert not PlanPhoto.objects.exists() and set(stored_objects()) == before_objects
+    assert not SafetyCard.objects.exists() and not CardShare.objects.exists()
     assert not Match.objects.filter(trajectory__in=[unmatched, started], professional=other).exists()
     # Someone of another team learns nothing: a plain 404.
     oscar = signed_in(personas.outsider)

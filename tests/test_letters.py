@@ -80,7 +80,7 @@ def test_the_pdf_fetches_no_url_from_the_network():
                     f"http://127.0.0.1:{port}/elders.png"):
             with pytest.raises(ValueError):
                 fetcher.fetch(url)
-        assert fetcher.fetch("http://127.0.0.1:1/static/css/letter.css").status == 200
+        assert fetcher.fetch(pdf.BASE_URL + "static/css/letter.css").status == 200
         made = pdf.weasyprint().HTML(
             string=f'<img src="http://127.0.0.1:{port}/x.png"><p>hallo</p>', url_fetcher=pdf.static_fetcher()
         ).write_pdf()

@@ -149,6 +149,15 @@ def test_a_truncated_photo_is_refused():
     assert refused(whole[: len(whole) // 2]) == "broken"
 
 
+def test_a_truncated_photo_is_refused_after_a_pdf_was_made_in_the_same_process():
+    """WeasyPrint (the safety card's PDF) sets Pillow's LOAD_TRUNCATED_IMAGES for the whole
+    process when imported; the pipeline refuses half a photo all the same."""
+    weasyprint = pytest.importorskip("weasyprint")
+    weasyprint.HTML(string="<p>kaart</p>").write_pdf()
+    whole = jpeg(sheet(1200, 800))
+    assert refused(whole[: len(whole) // 2]) == "broken"
+
+
 @pytest.mark.parametrize(
     "content",
     [

@@ -63,6 +63,15 @@ POLICY = {
     "plans:upload": {Role.PROFESSIONAL, Role.TRIAGIST},
     "plans:photo": {Role.PROFESSIONAL, Role.TRIAGIST},
     "plans:thumbnail": {Role.PROFESSIONAL, Role.TRIAGIST},
+    # The safety card: like the A3 plan, the family's professionals and the team's triagists
+    # (safety.models.files_visible_to); never the municipality. Making and sharing it: the
+    # family's professionals, and the triagists at the aanmelding, checked in the view.
+    "safety:card": {Role.PROFESSIONAL, Role.TRIAGIST},
+    "safety:new": {Role.PROFESSIONAL, Role.TRIAGIST},
+    "safety:share": {Role.PROFESSIONAL, Role.TRIAGIST},
+    "safety:print": {Role.PROFESSIONAL, Role.TRIAGIST},
+    "safety:photo": {Role.PROFESSIONAL, Role.TRIAGIST},
+    "safety:thumbnail": {Role.PROFESSIONAL, Role.TRIAGIST},
     # Matching: triagists match and re-match; professionals never assign (issue 4).
     "matching:panel": {Role.TRIAGIST},
     "matching:choose": {Role.TRIAGIST},

@@ -43,6 +43,9 @@ class Action(models.TextChoices):
     GIVE_LETTER = "give_letter", _("Gave the letter to the family")
     RECONSIDERATION = "reconsideration", _("Recorded a request for reconsideration")
     RECONSIDERATION_DECISION = "decide_reconsider", _("Decided on a reconsideration")
+    SAFETY_CARD = "safety_card", _("Made a safety card")
+    SHARE_CARD = "share_card", _("Shared the safety card")
+    VIEW_CARD_PHOTO = "view_card_photo", _("Viewed a safety card photo")
 
 
 class AppendOnly(Exception):

@@ -20,6 +20,7 @@ from basisjeugdhulp.audit.forms import (
 from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake import destruction, destruction_requests
 from basisjeugdhulp.intake.models import DestructionRequest, PendingRemoval, Registration
+from basisjeugdhulp.safety.models import CardShare
 
 
 def _midnight(day):
@@ -55,7 +56,11 @@ def family(request, public_id, *, destroy_form=None, status=200):
     """Who looked at this family's file: for a family that asks (AVG art. 15); and the way to
     destroy the file when the family asks for that (Jeugdwet art. 7.3.9)."""
     registration = Registration.objects.filter(public_id=public_id).first()
-    events = AccessEvent.objects.filter(family=public_id).select_related("user").order_by("at")
+    events = list(AccessEvent.objects.filter(family=public_id).select_related("user").order_by("at"))
+    # A handover of the safety card says to whom and on what ground (issue 29).
+    handovers = {handover.public_id: handover for handover in CardShare.objects.filter(registration__public_id=public_id)}
+    for event in events:
+        event.handover = handovers.get(event.subject) if event.action == Action.SHARE_CARD else None
     if destroy_form is None:
         AccessEvent.record(request, Action.SEARCH_LOG, registration)
     context = {

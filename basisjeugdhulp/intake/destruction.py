@@ -2,10 +2,11 @@
 retention period has passed (art. 7.3.8: twenty years from the last change, retention.py).
 
 What goes: every personal detail — the family's label, contact details, address, the children,
-the question in their own words, preferences, notes, the letters and what the family objected to, the keys that recognise a returning family,
-and every photo of the plan, in the database and in storage.
+the question in their own words, preferences, notes, the letters and what the family objected to, the keys that
+recognise a returning family, every photo of the plan, and the safety cards' words and photos, in the database
+and in storage; of a safety card's handovers, who in the family consented.
 What stays: the anonymous facts the municipal figures rest on — dates, team, channel, route,
-product, on-time contact, end reason and hours per week — so the figures of past periods do not
+product, on-time contact, end reason and hours per week, a safety card's judgement — so the figures of past periods do not
 change. The access log keeps who looked at the file, and that it was destroyed, by whom.
 """
 
@@ -37,6 +38,7 @@ def destroy(registration, request=None):
     from basisjeugdhulp.letters.models import Delivery, Letter, Reconsideration
     from basisjeugdhulp.plans import storing
     from basisjeugdhulp.plans.models import PlanPhoto
+    from basisjeugdhulp.safety.models import CardShare, SafetyCard
     from basisjeugdhulp.trajectories.models import Reopening
     from matching.models import Match
 
@@ -49,6 +51,14 @@ def destroy(registration, request=None):
     photos = PlanPhoto.objects.filter(trajectory__registration=registration)
     keys = [key for photo in photos for key in photo.keys()]
     photos.delete()
+    # The safety cards go — every word, who judged, the photos — and only the anonymous
+    # judgement (0–10) and its date stay, for the figures of past periods; a handover's record
+    # stays without who consented (to whom, when, by whom and on what ground).
+    cards = SafetyCard.objects.filter(registration=registration)
+    keys += [key for card in cards for key in card.keys()]
+    cards.update(worries="", going_well="", tried="", next_steps="", judged_by="", image="", thumbnail="",
+                 made_by=None, submission_id=None)
+    CardShare.objects.filter(registration=registration).update(consent_from="")
     # Every version of every object, after the commit; what storage refuses stays listed and is
     # tried again daily (plans/storing.py).
     storing.remove_after_commit(keys)

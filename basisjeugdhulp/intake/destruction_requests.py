@@ -95,11 +95,14 @@ def extend(request_, reason):
 
 
 def photo_objects(registrations):
-    """The storage objects of the files' plan photos (to tell afterwards whether any are left)."""
+    """The storage objects of the files' plan photos and safety card photos (to tell afterwards whether any are left)."""
     from basisjeugdhulp.plans.models import PlanPhoto
 
+    from basisjeugdhulp.safety.models import SafetyCard
+
     photos = PlanPhoto.objects.filter(trajectory__registration__in=registrations)
-    return [name for photo in photos for name in photo.keys()]
+    cards = SafetyCard.objects.filter(registration__in=registrations).exclude(image="")
+    return [name for photo in [*photos, *cards] for name in photo.keys()]
 
 
 @transaction.atomic

@@ -6,8 +6,8 @@ that follows from the care of a good youth-care provider. Not from closing, not 
 trajectory never closed, or a family routed but never contacted, still has a last change.
 
 Every write to a part of the file — the aanmelding, its children and family keys, the second
-check, the trajectory, a match, a plan photo, a reopening, a letter, its delivery, a reconsideration —
-sets `Registration.last_changed_at` in the same
+check, the trajectory, a match, a plan photo, a reopening, a letter, its delivery, a reconsideration, a
+safety card or its handover — sets `Registration.last_changed_at` in the same
 transaction: save and delete through the signals below, bulk changes of the counted records
 through `CountedQuerySet` (reporting/freshness.py). Reads change nothing. The daily
 `destroy_expired_files` destroys what has passed the period (intake/destruction.py).
@@ -25,10 +25,12 @@ def file_ids(model, instances=None, pks=None):
     from basisjeugdhulp.intake.models import Child, FamilyKey, Registration, SecondCheck
     from basisjeugdhulp.letters.models import Delivery, Letter, Reconsideration
     from basisjeugdhulp.plans.models import PlanPhoto
+    from basisjeugdhulp.safety.models import CardShare, SafetyCard
     from basisjeugdhulp.trajectories.models import Reopening, Trajectory
     from matching.models import Match
 
     path = {
+        SafetyCard: "registration_id", CardShare: "registration_id",
         Registration: "pk", Child: "registration_id", FamilyKey: "registration_id",
         SecondCheck: "registration_id", Trajectory: "registration_id",
         Match: "trajectory__registration_id", PlanPhoto: "trajectory__registration_id",
@@ -66,12 +68,14 @@ def connect():
     from basisjeugdhulp.intake.models import Child, FamilyKey, SecondCheck
     from basisjeugdhulp.letters.models import Delivery, Letter, Reconsideration
     from basisjeugdhulp.plans.models import PlanPhoto
+    from basisjeugdhulp.safety.models import CardShare, SafetyCard
     from basisjeugdhulp.trajectories.models import Reopening, Trajectory
     from matching.models import Match
 
     # The aanmelding stamps itself in Registration.save(): one write, not two.
     for model in (
         Child, FamilyKey, SecondCheck, Trajectory, Match, PlanPhoto, Reopening, Letter, Delivery, Reconsideration,
+        SafetyCard, CardShare,
     ):
         post_save.connect(changed, sender=model, dispatch_uid=f"retention-{model.__name__}")
         pre_delete.connect(removing, sender=model, dispatch_uid=f"retention-delete-{model.__name__}")

@@ -171,6 +171,9 @@ def _page(request, registration, *, conflict=None, status=200, **forms_):
         Role.TRIAGIST in roles or trajectory.is_professional(request.user)
     ):
         context["trajectory_link"] = trajectory
+    # The safety card (safety/models.py files_visible_to): the same people as the trajectory's
+    # page, and the team's triagists already at the aanmelding.
+    context["safety_link"] = Role.TRIAGIST in roles or "trajectory_link" in context
     # The matching panel scores the whole team; htmx fetches it once the file is on screen, so
     # the file itself (what the family told, first contact) is not held up by it.
     context["matching_panel"] = (

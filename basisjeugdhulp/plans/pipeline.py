@@ -20,7 +20,7 @@ import warnings
 from dataclasses import dataclass
 
 import pillow_heif
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 pillow_heif.register_heif_opener()
 
@@ -60,6 +60,10 @@ class PhotoRefused(Exception):
 def normalise(data, limits=Limits()):
     """`data`: the uploaded bytes (or a binary file object). Returns `Normalised`."""
     stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    # A truncated file is refused, whatever another library set for the whole process: WeasyPrint
+    # (the safety card's PDF) sets Pillow's LOAD_TRUNCATED_IMAGES to True when it is imported,
+    # after which half a photo would be kept with grey where the rest should be.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     start = stream.tell()
     head = stream.read(32)
     stream.seek(start)

@@ -299,8 +299,11 @@ def orphans(older_than):
 def _unreferenced(candidates):
     if not candidates:
         return []
-    referenced = set(PlanPhoto.objects.filter(image__in=candidates).values_list("image", flat=True))
-    referenced |= set(
-        PlanPhoto.objects.filter(thumbnail__in=candidates).values_list("thumbnail", flat=True)
-    )
+    from basisjeugdhulp.safety.models import SafetyCard
+
+    referenced = set()
+    # A photographed safety card is kept the plan's way, under the same prefix (safety/cards.py).
+    for model in (PlanPhoto, SafetyCard):
+        referenced |= set(model.objects.filter(image__in=candidates).values_list("image", flat=True))
+        referenced |= set(model.objects.filter(thumbnail__in=candidates).values_list("thumbnail", flat=True))
     return sorted(candidates - referenced)

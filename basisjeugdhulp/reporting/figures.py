@@ -16,6 +16,9 @@ Definitions:
 - median working days: over first contacts in the period;
 - active at the end: started on or before the period's last day and not closed by then;
 - averages per product: over trajectories closed in the period;
+- safety cards: trajectories closed in the period with a card, the average first and last
+  judgement over them, and of those closed as referred to specialist care the share whose card
+  went with them (a handover recorded);
 - re-match rate: lead professionals replaced in the period, per family first matched in it;
 - needed an interpreter: families first matched in the period for whom nobody in the team spoke
   the language they asked for (kept with the match, matching/suggestions.needs_interpreter);
@@ -245,6 +248,43 @@ def per_product(facts):
     )
 
 
+def _safety_row(label, closed, carded, referred, referred_card, key=""):
+    """Per product: closed with a safety card, the average judgement at start and at close (over
+    those with a card, on a published base), referred on, and the share of them whose card went
+    with them."""
+    with_card, sent = carded.cell(), referred.cell()
+    with_card_shared = referred_card.cell()
+    start = carded.amount / carded.n if carded.n else None
+    close = carded.amount2 / carded.n if carded.n else None
+    return Row(label, [closed.cell(), with_card, derived(start, with_card.value), derived(close, with_card.value),
+                       sent, share(with_card_shared.value, sent.value)], key=key)
+
+
+def safety(facts):
+    """The safety card that travels with the family (issue 29), over trajectories closed in the period."""
+    counted = facts.each(("ended", "carded", "referred_card"), "product")
+    ended, carded, referred_card = counted["ended"], counted["carded"], counted["referred_card"]
+    referred = {
+        product: tally for (product, reason), tally in facts.by("ended", "product", "key").items()
+        if reason == EndReason.REFERRED
+    }
+    none = Tally()
+    rows = [
+        _safety_row(str(label), ended.get(code, none), carded.get(code, none), referred.get(code, none),
+                    referred_card.get(code, none), code)
+        for code, label in Product.choices
+    ]
+    total = _safety_row(_("Total"), everything(ended), everything(carded), everything(referred), everything(referred_card))
+    return Table(
+        "safety", _("Safety cards of closed trajectories"),
+        [_("Closed"), _("With a safety card"), _("Judgement at start"), _("Judgement at close"),
+         _("Referred to specialist care"), _("Share referred with the card")],
+        rows, total=total,
+        note=_("Judgement 0 (not safe) to 10 (safe enough to close): the average of the first and of the last "
+               "judgement of the families with a card. Every product, whatever the product filter."),
+    )
+
+
 def second_check(facts):
     rows = [
         Row(_("Proposed"), [facts.total("proposed").cell()], key="proposed"),
@@ -407,6 +447,7 @@ def report(scope, today=None):
         "end_reasons": closed_by_reason(facts),
         "products": per_product(Facts(scope, product=False)),
         "second_check": second_check(facts),
+        "safety": safety(Facts(scope, product=False)),
         "signals": signals(facts),
         "reconsideration": reconsiderations(facts),
         "teams": per_team(scope),

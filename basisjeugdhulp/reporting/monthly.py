@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, FloatField, Func, IntegerField, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, FloatField, Func, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast, Greatest, Least
 from django.utils import timezone
 
@@ -137,6 +137,7 @@ def facts_for(month, today):
             amount2=Sum(running, filter=Q(ended_on=None), output_field=FloatField()),
             **via,
         )
+    facts += _safety_facts(trajectories.filter(period("ended_on"), started_on__isnull=False), month, via)
     checks = SecondCheck.objects.filter(proposed_at__date__gte=first, proposed_at__date__lte=last)
     of_registration = {"team": "registration__team_id", "product": "registration__product",
                        "record_key": "registration__figure_key"}
@@ -165,6 +166,29 @@ def facts_for(month, today):
         record_key="trajectory__registration__figure_key",
     )
     return facts
+
+
+def _safety_facts(closed, month, via):
+    """The safety card (issue 29) of trajectories closed this month: those with a card, with the
+    sum of their first and of their last judgement (amount, amount2: averages at start and at
+    close); those referred to specialist care whose card went with them (a handover recorded).
+    A destroyed file keeps its judgements without a word of the card (intake/destruction.py)."""
+    from basisjeugdhulp.safety.models import CardShare, SafetyCard
+
+    cards = SafetyCard.objects.filter(registration=OuterRef("registration_id"))
+    first_judgement = Subquery(cards.order_by("judged_on", "made_at", "pk").values("judgement")[:1])
+    last_judgement = Subquery(cards.order_by("-judged_on", "-made_at", "-pk").values("judgement")[:1])
+    carded = closed.filter(Exists(cards))
+    yield from _rows(
+        carded, "carded", month,
+        amount=Sum(Cast(first_judgement, FloatField()), output_field=FloatField()),
+        amount2=Sum(Cast(last_judgement, FloatField()), output_field=FloatField()),
+        **via,
+    )
+    yield from _rows(
+        closed.filter(end_reason="referred").filter(Exists(CardShare.objects.filter(registration=OuterRef("registration_id")))),
+        "referred_card", month, **via,
+    )
 
 
 def _lock(month):

@@ -54,3 +54,23 @@ def deleting(sender, instance, **kwargs):
 def closure_days_changed(sender, instance, **kwargs):
     # Deadlines from this day on may have moved.
     monthly.mark_from(instance.date)
+
+
+def safety_card_changed(sender, instance, **kwargs):
+    """A safety card or its handover counts in the month its trajectory closed (monthly.py)."""
+    from basisjeugdhulp.trajectories.models import Trajectory
+
+    ended = Trajectory.objects.filter(registration_id=instance.registration_id).values_list("ended_on", flat=True).first()
+    if ended:
+        monthly.mark_changed([ended])
+
+
+def connect_safety():
+    from basisjeugdhulp.safety.models import CardShare, SafetyCard
+
+    for model in (SafetyCard, CardShare):
+        post_save.connect(safety_card_changed, sender=model, dispatch_uid=f"figures-{model.__name__}")
+        post_delete.connect(safety_card_changed, sender=model, dispatch_uid=f"figures-delete-{model.__name__}")
+
+
+connect_safety()

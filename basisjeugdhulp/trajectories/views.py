@@ -141,6 +141,13 @@ def page(request, trajectory, *, photo_form=None, reopen_form=None, status=200, 
         "today": timezone.localdate(),
         "conflict": conflict,
     }
+    # The safety card: optional; its latest version with its date and the judgements over time.
+    from basisjeugdhulp.safety import scale
+    from basisjeugdhulp.safety.models import SafetyCard
+
+    cards = list(SafetyCard.objects.filter(registration=trajectory.registration))
+    context["safety_card"] = cards[0] if cards else None
+    context["safety_line"] = scale.line([(card.judged_on, card.judgement) for card in cards])
     if can_work:
         context["photo_form"] = photo_form or PlanPhotoForm()
     if trajectory.is_closed and may_reopen(request.user, trajectory):
