@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "basisjeugdhulp.reporting",
     "basisjeugdhulp.audit",
     "basisjeugdhulp.demo",
+    "basisjeugdhulp.evaluation",
     "matching",
 ]
 

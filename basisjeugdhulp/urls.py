@@ -29,6 +29,7 @@ urlpatterns = [
     path("plan/", include("basisjeugdhulp.plans.urls")),
     path("matching/", include("matching.urls")),
     path("cijfers/", include("basisjeugdhulp.reporting.urls")),
+    path("evaluatie/", include("basisjeugdhulp.evaluation.urls")),
     path("beheer/", include("basisjeugdhulp.teams.urls")),
     path("beheer/toegangslog/", include("basisjeugdhulp.audit.urls")),
     path("beheer/admin/", admin.site.urls),

@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     VIEW_LIST = "view_list", _("Saw the family in a list")
     ASSIGN = "assign", _("Assigned a professional")
     REMATCH = "rematch", _("Re-matched the lead professional")
+    VIEW_CONTACT = "view_contact", _("Viewed the contact for the evaluation interview")
 
 
 class AppendOnly(Exception):

@@ -5,7 +5,8 @@ What goes: every personal detail — the family's label, contact details, addres
 the question in their own words, preferences, notes, the keys that recognise a returning family,
 and every photo of the plan, in the database and in storage.
 What stays: the anonymous facts the municipal figures rest on — dates, team, channel, route,
-product, on-time contact, end reason and hours per week — so the figures of past periods do not
+product, on-time contact, end reason and hours per week, the coded answers of an evaluation
+interview — so the figures of past periods do not
 change. The access log keeps who looked at the file, and that it was destroyed, by whom.
 """
 
@@ -34,6 +35,7 @@ def system_user():
 @transaction.atomic
 def destroy(registration, request=None):
     """Destroy one file. Photo objects are removed from storage once the transaction commits."""
+    from basisjeugdhulp.evaluation.models import Interview
     from basisjeugdhulp.plans import storing
     from basisjeugdhulp.plans.models import PlanPhoto
     from matching.models import Match
@@ -58,6 +60,9 @@ def destroy(registration, request=None):
     registration.family_keys.all().delete()
     SecondCheck.objects.filter(registration=registration).update(motivation="", note="")
     Match.objects.filter(trajectory__registration=registration).update(end_note="", override_reason="")
+    # The evaluation interview loses its link to the family and the open answer (free text may
+    # name people); the coded answers stay as anonymous facts for the figures, like the rest.
+    Interview.objects.filter(trajectory__registration=registration).update(trajectory=None, open_answer="")
     for field in (
         "family_label", "phone", "postcode", "house_number", "question", "preferred_language",
         "preferred_background", "preference_other", "contact_late_reason",

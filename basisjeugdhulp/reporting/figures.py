@@ -31,6 +31,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from basisjeugdhulp.evaluation import results as evaluation_results
 from basisjeugdhulp.intake.routes import Channel, Product, Route
 from basisjeugdhulp.reporting import disclosure, monthly
 from basisjeugdhulp.reporting.models import LumpSum, MonthFigure
@@ -380,4 +381,5 @@ def report(scope, today=None):
         "signals": signals(facts),
         "teams": per_team(scope),
         "trend": trend(scope, today),
+        "evaluation": evaluation_results.table(scope),
     }

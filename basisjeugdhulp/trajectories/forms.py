@@ -43,6 +43,13 @@ class CloseForm(forms.Form):
         },
     )
 
+    # One optional tick, unticked by default: the family may be asked for the evaluation
+    # interview by a professional who was not theirs (evaluation/models.py).
+    evaluation_declined = forms.BooleanField(
+        label=_("The family does not want to be asked for the evaluation interview"),
+        required=False,
+    )
+
     def __init__(self, *args, trajectory, **kwargs):
         self.trajectory = trajectory
         kwargs.setdefault("initial", {"ended_on": timezone.localdate()})

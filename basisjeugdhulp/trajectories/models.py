@@ -103,6 +103,9 @@ class Trajectory(models.Model):
     hours_per_week = models.DecimalField(
         _("average hours per week"), max_digits=4, decimal_places=2, null=True, blank=True
     )
+    # Said at closing: the family does not want to be asked for the evaluation interview
+    # (evaluation/sampling.py leaves it out of every drawing). Default: may be asked.
+    evaluation_declined = models.BooleanField(_("not to be asked for the evaluation interview"), default=False)
 
     objects = TrajectoryQuerySet.as_manager()
 
@@ -138,7 +141,8 @@ class Trajectory(models.Model):
             self.duo.user_id if self.duo_id else None,
         )
 
-    def close(self, ended_on, end_reason, hours_per_week):
+    def close(self, ended_on, end_reason, hours_per_week, evaluation_declined=False):
         self.ended_on, self.end_reason, self.hours_per_week = ended_on, end_reason, hours_per_week
-        self.save(update_fields=["ended_on", "end_reason", "hours_per_week"])
+        self.evaluation_declined = evaluation_declined
+        self.save(update_fields=["ended_on", "end_reason", "hours_per_week", "evaluation_declined"])
         self.matches.filter(ended_at=None).update(ended_at=timezone.now())

@@ -165,7 +165,8 @@ def close(request, public_id):
     if not trajectory.is_professional(request.user):
         return forbidden(request)
     typed = [(_("End date"), request.POST.get("ended_on", "")), (_("End reason"), request.POST.get("end_reason", "")),
-             (_("Average hours per week"), request.POST.get("hours_per_week", ""))]
+             (_("Average hours per week"), request.POST.get("hours_per_week", "")),
+             (_("Not to be asked for the evaluation interview"), _("yes") if request.POST.get("evaluation_declined") else "")]
     if trajectory.is_closed:
         return closed_meanwhile(request, trajectory, typed)
     if not trajectory.started_on:
