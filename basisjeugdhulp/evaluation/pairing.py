@@ -4,8 +4,8 @@ The rules, in order:
 1. never someone who had a match with the family — lead or duo, current or past, on this
    trajectory or on an earlier or later one of the same family (a hard rule: source 002,
    "uiteraard niet uit hun eigen caseload");
-2. where possible someone from another team than the family's;
-3. the interviews spread as evenly as possible over the interviewers.
+2. the interviews spread evenly: nobody gets more than N / M (rounded up) of them;
+3. within that, where possible someone from another team than the family's.
 
 Solved as one assignment problem (SciPy's linear_sum_assignment, the Hungarian method): each
 interviewer offers `per_head` places, the k-th place costing k, so filling places evenly is

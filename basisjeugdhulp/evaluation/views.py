@@ -151,6 +151,6 @@ def interview(request, public_id):
     return render(request, "evaluation/interview.html", {
         "interview": found, "form": form, "refusal": refusal, "show_contact": show_contact,
         "name": first_name(registration), "phone": registration.phone,
-        "language": registration.preferred_language_label(), "started_on": trajectory.started_on,
+        "language": registration.preferred_language_label, "started_on": trajectory.started_on,
         "ended_on": trajectory.ended_on,
     }, status=status)
