@@ -140,7 +140,7 @@ def test_in_the_register_a_former_duo_of_an_earlier_trajectory_is_never_the_inte
 
 @pytest.fixture
 def drawn(personas):
-    journey = closed(personas.team, family_label="Gezin Bakker", preferred_language="ar")
+    closed(personas.team, family_label="Gezin Bakker", preferred_language="ar")
     start, end = period()
     sample = sampling.draw_sample(personas.administrator, start, end, 1, seed=11)
     interview = sample.interviews.get()
