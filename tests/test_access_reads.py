@@ -37,6 +37,7 @@ WALKED = [
 
 # What object the id in a page's URL stands for.
 REGISTRATION, TRAJECTORY, PHOTO, CHECK, REQUEST = "registration", "trajectory", "photo", "check", "request"
+INTERVIEW, SAMPLE = "interview", "sample"
 ID_OF = {
     "intake:registration": REGISTRATION,
     "intake:triage": REGISTRATION,
@@ -56,6 +57,9 @@ ID_OF = {
     "plans:upload": TRAJECTORY,
     "plans:photo": PHOTO,
     "plans:thumbnail": PHOTO,
+    "evaluation:interview": INTERVIEW,
+    "evaluation:sample": SAMPLE,
+    "evaluation:pair_again": SAMPLE,
 }
 
 
@@ -91,7 +95,13 @@ class Family:
     def id_for(self, kind):
         if kind == REQUEST and not hasattr(self, "request"):  # the family asks to destroy its files
             self.request = factories.destruction_request(self.registration.team, case=self.registration)
-        thing = {REGISTRATION: self.registration, TRAJECTORY: self.trajectory, PHOTO: self.photo,
+        if kind in (INTERVIEW, SAMPLE) and not hasattr(self, "interview"):
+            # A closed family in the evaluation sample, interviewed by someone of another team.
+            closed = self.trajectory is not None and self.trajectory.ended_on is not None
+            self.interview = factories.evaluation_interview_of(self.trajectory, "oscar") if closed else None
+        if kind == SAMPLE:
+            return self.interview.sample.public_id if self.interview else None
+        thing = {INTERVIEW: getattr(self, "interview", None), REGISTRATION: self.registration, TRAJECTORY: self.trajectory, PHOTO: self.photo,
                  CHECK: self.check, REQUEST: getattr(self, "request", None)}[kind]
         return thing.public_id if thing is not None else None
 
