@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.evaluation import drawing, pairing, sampling
-from basisjeugdhulp.evaluation.models import Coordinator, Interview
+from basisjeugdhulp.evaluation.models import Coordinator, Interview, Sample
 from basisjeugdhulp.intake import destruction
 from basisjeugdhulp.intake.models import Registration
 from basisjeugdhulp.intake.routes import Product
@@ -262,3 +262,36 @@ def test_the_municipality_sees_the_answers_only_in_aggregate_under_the_protectio
     assert "Heel persoonlijk verhaal" not in response.text
     assert "Evaluatiegesprekken (hulp afgesloten in de periode)" in response.text
     assert len(journeys) == 12
+
+
+def test_a_coordinator_draws_through_the_page_and_the_same_seed_gives_the_same_families(client, personas):
+    lead = Professional.objects.get(user=personas.professional)
+    for product in (Product.FAMILY_MEDIUM, Product.INDIVIDUAL_HEAVY):
+        for n in range(5):
+            closed(personas.team, product=product, lead=lead, family_label=f"Gezin Kanarie{n}")
+    coordinator = make_user("cor", Role.MUNICIPALITY)
+    Coordinator.objects.create(user=coordinator)
+    client.force_login(coordinator)
+    start, end = period()
+    form = {"closed_from": start, "closed_to": end, "size": 4, "seed": 4711}
+    response = client.post(reverse("evaluation:samples"), form, follow=True)
+    assert "De steekproef is getrokken en elk gezin heeft een interviewer." in response.text
+    assert "startgetal 4711" in response.text and "Kanarie" not in response.text  # no family named
+    client.post(reverse("evaluation:samples"), form)
+    samples = list(Sample.objects.order_by("drawn_at"))
+    assert len(samples) == 2
+    drawn = [sorted(s.interviews.values_list("trajectory_id", flat=True)) for s in samples]
+    assert drawn[0] == drawn[1]
+    # Two strata of five: two families from each.
+    products = sorted(samples[0].interviews.values_list("product", flat=True))
+    assert products == sorted([Product.FAMILY_MEDIUM] * 2 + [Product.INDIVIDUAL_HEAVY] * 2)
+
+
+def test_pairing_again_gives_the_family_someone_who_never_helped_it(client, personas, drawn):
+    Match.objects.create(trajectory=drawn.trajectory, professional=drawn.interviewer, role=MatchRole.DUO)
+    client.force_login(personas.administrator)
+    response = client.post(reverse("evaluation:pair_again", args=[drawn.sample.public_id]), follow=True)
+    assert "1 gesprek heeft een nieuwe interviewer." in response.text
+    interview = Interview.objects.get(pk=drawn.pk)
+    assert interview.interviewer.user != personas.outsider
+    assert not sampling.knows_family(interview)
