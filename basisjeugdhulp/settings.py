@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "basisjeugdhulp.cbs",
     "basisjeugdhulp.letters",
     "basisjeugdhulp.demo",
+    "basisjeugdhulp.evaluation",
     "matching",
 ]
 

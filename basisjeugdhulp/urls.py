@@ -31,6 +31,7 @@ urlpatterns = [
     path("matching/", include("matching.urls")),
     path("brief/", include("basisjeugdhulp.letters.urls")),
     path("cijfers/", include("basisjeugdhulp.reporting.urls")),
+    path("evaluatie/", include("basisjeugdhulp.evaluation.urls")),
     path("beheer/", include("basisjeugdhulp.teams.urls")),
     path("beheer/toegangslog/", include("basisjeugdhulp.audit.urls")),
     path("beheer/cbs/", include("basisjeugdhulp.cbs.urls")),

@@ -164,3 +164,36 @@ def safety_card(team, *, case=None, judgement=4, judged_on=None, photographed=Fa
     if photographed:
         data["photo"] = SimpleUploadedFile("kaart.jpg", jpeg_bytes(), content_type="image/jpeg")
     return cards.make(case, data, None, recorded=lambda card: None).card
+
+
+def evaluation_interview(team, *, interviewer=None):
+    """An open evaluation interview of a closed trajectory of the team, held by `interviewer`
+    (default: the team's family worker)."""
+    from basisjeugdhulp.accounts.roles import Role
+    from matching.models import Professional
+
+    journey = trajectory(team, state="closed")
+    interviewer = interviewer or Professional.objects.filter(team=team, user__groups__name=Role.PROFESSIONAL.value).first()
+    return _interview(journey, interviewer)
+
+
+def evaluation_interview_of(journey, username):
+    """An open evaluation interview of this closed trajectory, held by the user `username`."""
+    from matching.models import Professional
+
+    return _interview(journey, Professional.objects.get(user__username=username))
+
+
+def _interview(journey, interviewer):
+    from basisjeugdhulp.evaluation.models import Interview, Sample
+
+    team = journey.registration.team
+    sample = Sample.objects.create(closed_from=journey.ended_on, closed_to=journey.ended_on, size=1, seed=1,
+                                   drawn_by=interviewer.user)
+    return Interview.objects.create(sample=sample, trajectory=journey, interviewer=interviewer, team=team,
+                                    product=journey.product, closed_on=journey.ended_on,
+                                    figure_key=journey.registration.figure_key)
+
+
+def evaluation_sample(team):
+    return evaluation_interview(team).sample

@@ -38,6 +38,7 @@ WALKED = [
 # What object the id in a page's URL stands for.
 REGISTRATION, TRAJECTORY, PHOTO, CHECK, REQUEST, CARD = "registration", "trajectory", "photo", "check", "request", "card"
 LETTER, RECONSIDERATION = "letter", "reconsideration"
+INTERVIEW, SAMPLE = "interview", "sample"
 ID_OF = {
     "intake:registration": REGISTRATION,
     "intake:triage": REGISTRATION,
@@ -71,6 +72,9 @@ ID_OF = {
     "safety:print": CARD,
     "safety:photo": CARD,
     "safety:thumbnail": CARD,
+    "evaluation:interview": INTERVIEW,
+    "evaluation:sample": SAMPLE,
+    "evaluation:pair_again": SAMPLE,
 }
 
 
@@ -114,10 +118,16 @@ class Family:
             self.letter = factories.letter(self.registration.team, case=self.registration)
         if kind == RECONSIDERATION and not hasattr(self, "reconsideration"):
             self.reconsideration = factories.reconsideration(self.registration.team, case=self.registration)
+        if kind in (INTERVIEW, SAMPLE) and not hasattr(self, "interview"):
+            # A closed family in the evaluation sample, interviewed by someone of another team.
+            closed = self.trajectory is not None and self.trajectory.ended_on is not None
+            self.interview = factories.evaluation_interview_of(self.trajectory, "oscar") if closed else None
+        if kind == SAMPLE:
+            return self.interview.sample.public_id if self.interview else None
         thing = {REGISTRATION: self.registration, TRAJECTORY: self.trajectory, PHOTO: self.photo,
                  CHECK: self.check, REQUEST: getattr(self, "request", None),
                  LETTER: getattr(self, "letter", None), RECONSIDERATION: getattr(self, "reconsideration", None),
-                 CARD: self.card}[kind]
+                 CARD: self.card, INTERVIEW: getattr(self, "interview", None)}[kind]
         return thing.public_id if thing is not None else None
 
     def shown_in(self, body):

@@ -400,6 +400,11 @@ DESTRUCTION = {"audit:destroy"}
 # A destruction request's pages carry the request's public id, not a file's; answering it
 # destroys each chosen file through intake/destruction.py, which locks the file like every write.
 REQUESTS = {"audit:request", "audit:extend_request", "audit:answer_request"}
+# The evaluation sample's pages carry a sample's or an interview's public id, not a file's: the
+# answers are kept apart from the file (evaluation/models.py), and the interview page shows the
+# contact only while the file exists (Interview.objects.of_interviewer); a destroyed file's
+# interview has no link left to it (intake/destruction.py).
+EVALUATION = {"evaluation:sample", "evaluation:pair_again", "evaluation:interview"}
 
 
 def file_urls(patterns=None, namespace=""):
@@ -413,7 +418,7 @@ def file_urls(patterns=None, namespace=""):
 
 
 def test_every_page_of_a_file_is_known_as_a_read_or_a_write():
-    assert {name for name, _route in file_urls()} == WRITES | READS | DESTRUCTION | REQUESTS
+    assert {name for name, _route in file_urls()} == WRITES | READS | DESTRUCTION | REQUESTS | EVALUATION
 
 
 def test_every_writer_on_a_destroyed_file_is_told_in_dutch_and_nothing_is_written(personas):

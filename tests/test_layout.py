@@ -8,11 +8,11 @@ from django.urls import reverse
 from basisjeugdhulp.accounts.roles import Role
 
 NAV_LABELS = {
-    Role.TRIAGIST: ["Triage", "Caseload", "Mijn profiel"],
-    Role.PROFESSIONAL: ["Mijn gezinnen", "Mijn profiel"],
-    Role.SECOND_READER: ["Tweede lezing", "Caseload", "Mijn profiel"],
+    Role.TRIAGIST: ["Triage", "Caseload", "Mijn profiel", "Gesprekken"],
+    Role.PROFESSIONAL: ["Mijn gezinnen", "Mijn profiel", "Gesprekken"],
+    Role.SECOND_READER: ["Tweede lezing", "Caseload", "Mijn profiel", "Gesprekken"],
     Role.MUNICIPALITY: ["Cijfers"],
-    Role.ADMINISTRATOR: ["Cijfers", "Beheer", "Toegangslog", "Verzoeken tot vernietiging", "CBS-levering"],
+    Role.ADMINISTRATOR: ["Evaluatiesteekproef", "Cijfers", "Beheer", "Toegangslog", "Verzoeken tot vernietiging", "CBS-levering"],
 }
 
 

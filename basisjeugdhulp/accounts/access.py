@@ -23,6 +23,28 @@ PUBLIC = "public"  # also without logging in
 SIGNED_IN = "signed in"  # any logged-in user, whatever their role
 TOKEN = "token"  # no session: the view itself requires a valid, unrevoked API token
 
+
+class RolesOrCoordinator(frozenset):
+    """These roles, and whoever the beheerder made evaluation coordinator (evaluation/models.py:
+    a duty given to a person, not a role of its own)."""
+
+
+def _coordinates(user):
+    from basisjeugdhulp.evaluation.models import Coordinator
+
+    cached = getattr(user, "_evaluation_coordinator", None)
+    if cached is None:
+        cached = user._evaluation_coordinator = Coordinator.objects.filter(user=user).exists()
+    return cached
+
+
+def is_coordinator(user):
+    """The evaluation coordinator's pages: a coordinator, or the beheerder."""
+    return allows(user, "evaluation:samples")
+
+
+COORDINATOR = RolesOrCoordinator({Role.ADMINISTRATOR})
+
 POLICY = {
     "login": PUBLIC,
     "set_language": PUBLIC,
@@ -100,6 +122,14 @@ POLICY = {
     # beheerder only, in a session verified with the second factor (second_factor.VERIFIED_ONLY).
     "cbs:delivery": {Role.ADMINISTRATOR},
     "cbs:download": {Role.ADMINISTRATOR},
+    # The evaluation sample (issue 26): the coordinator (or beheerder) draws it, pairs the
+    # interviewers and reads individual answers; the interviewer, any professional, sees only the
+    # contact of the families paired with them (Interview.objects.of_interviewer).
+    "evaluation:samples": COORDINATOR,
+    "evaluation:sample": COORDINATOR,
+    "evaluation:pair_again": COORDINATOR,
+    "evaluation:mine": {Role.PROFESSIONAL, Role.TRIAGIST, Role.SECOND_READER},
+    "evaluation:interview": {Role.PROFESSIONAL, Role.TRIAGIST, Role.SECOND_READER},
     # The Django admin checks is_staff and model permissions itself as well.
     "admin:*": {Role.ADMINISTRATOR},
 }
@@ -123,7 +153,9 @@ def allows(user, view_name):
         return False  # never through a session
     if not user.is_authenticated:
         return False
-    return rule == SIGNED_IN or bool(roles_of(user) & rule)
+    if rule == SIGNED_IN or roles_of(user) & rule:
+        return True
+    return isinstance(rule, RolesOrCoordinator) and _coordinates(user)
 
 
 class AccessPolicyMiddleware:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from basisjeugdhulp.accounts.access import allows
+from basisjeugdhulp.accounts.access import RolesOrCoordinator, allows, rule_for
 from basisjeugdhulp.accounts.roles import roles_of
 from basisjeugdhulp.intake.routes import CRISIS_LINE
 
@@ -13,12 +13,23 @@ NAVIGATION = (
     ("trajectories:mine", _("My families")),
     ("matching:caseload", _("Caseload")),
     ("matching:profile", _("My profile")),
+    ("evaluation:mine", _("Interviews")),
+    ("evaluation:samples", _("Evaluation sample")),
     ("reporting:dashboard", _("Figures")),
     ("teams:administration", _("Administration")),
     ("audit:log", _("Access log")),
     ("audit:requests", _("Destruction requests")),
     ("cbs:delivery", _("CBS delivery")),
 )
+
+
+def shown(user, name):
+    """Whether the item shows: by the policy; a coordinator's page by role only, so no page asks
+    the database who coordinates (a coordinator is linked to it from their interviews)."""
+    rule = rule_for(name)
+    if isinstance(rule, RolesOrCoordinator):
+        return bool(roles_of(user) & rule)
+    return allows(user, name)
 
 
 def navigation(request):
@@ -37,7 +48,7 @@ def navigation(request):
     items = [
         {"url": reverse(name), "label": label, "current": name == current}
         for name, label in NAVIGATION
-        if allows(user, name)
+        if shown(user, name)
     ]
     return {
         "navigation": items,

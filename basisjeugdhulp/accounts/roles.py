@@ -54,6 +54,7 @@ PERMISSIONS = {
             ("accounts", "secondfactorrule"),
             ("otp_totp", "totpdevice"),  # reset a lost phone
             ("auth", "user"),
+            ("evaluation", "coordinator"),  # who draws the evaluation sample (issue 26)
         )
         for action in ("add", "change", "delete", "view")
     }

@@ -46,6 +46,7 @@ class Action(models.TextChoices):
     SAFETY_CARD = "safety_card", _("Made a safety card")
     SHARE_CARD = "share_card", _("Shared the safety card")
     VIEW_CARD_PHOTO = "view_card_photo", _("Viewed a safety card photo")
+    VIEW_CONTACT = "view_contact", _("Viewed the contact for the evaluation interview")
 
 
 class AppendOnly(Exception):

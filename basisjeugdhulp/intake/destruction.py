@@ -6,7 +6,8 @@ the question in their own words, preferences, notes, the letters and what the fa
 recognise a returning family, every photo of the plan, and the safety cards' words and photos, in the database
 and in storage; of a safety card's handovers, who in the family consented.
 What stays: the anonymous facts the municipal figures rest on — dates, team, channel, route,
-product, on-time contact, end reason and hours per week, a safety card's judgement — so the figures of past periods do not
+product, on-time contact, end reason and hours per week, a safety card's judgement, the coded answers of an evaluation
+interview — so the figures of past periods do not
 change. The access log keeps who looked at the file, and that it was destroyed, by whom.
 """
 
@@ -35,6 +36,7 @@ def system_user():
 @transaction.atomic
 def destroy(registration, request=None):
     """Destroy one file. Photo objects are removed from storage once the transaction commits."""
+    from basisjeugdhulp.evaluation.models import Interview
     from basisjeugdhulp.letters.models import Delivery, Letter, Reconsideration
     from basisjeugdhulp.plans import storing
     from basisjeugdhulp.plans.models import PlanPhoto
@@ -75,6 +77,9 @@ def destroy(registration, request=None):
     Reconsideration.objects.filter(registration=registration).update(objection="", reasons="")
     Match.objects.filter(trajectory__registration=registration).update(end_note="", override_reason="")
     Reopening.objects.filter(trajectory__registration=registration).update(reason="")
+    # The evaluation interview loses its link to the family and the open answer (free text may
+    # name people); the coded answers stay as anonymous facts for the figures, like the rest.
+    Interview.objects.filter(trajectory__registration=registration).update(trajectory=None, open_answer="")
     for field in (
         "family_label", "phone", "postcode", "house_number", "question", "preferred_language",
         "preferred_background", "preference_other", "contact_late_reason",

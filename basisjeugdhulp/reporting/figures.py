@@ -36,6 +36,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from basisjeugdhulp.evaluation import results as evaluation_results
 from basisjeugdhulp.intake.routes import Channel, Product, Route
 from basisjeugdhulp.letters.models import Outcome
 from basisjeugdhulp.reporting import disclosure, monthly
@@ -452,4 +453,5 @@ def report(scope, today=None):
         "reconsideration": reconsiderations(facts),
         "teams": per_team(scope),
         "trend": trend(scope, today),
+        "evaluation": evaluation_results.table(scope),
     }

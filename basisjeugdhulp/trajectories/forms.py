@@ -46,6 +46,13 @@ class CloseForm(GuidedErrors, forms.Form):
         },
     )
 
+    # One optional tick, unticked by default: the family may be asked for the evaluation
+    # interview by a professional who was not theirs (evaluation/models.py).
+    evaluation_declined = forms.BooleanField(
+        label=_("The family does not want to be asked for the evaluation interview"),
+        required=False,
+    )
+
     # The CBS outcome questions (cbs/models.py Outcome): optional, and only where the
     # municipality asks them (CBS_OUTCOMES); the close step keeps its three required inputs.
     satisfaction = forms.IntegerField(
@@ -72,7 +79,8 @@ class CloseForm(GuidedErrors, forms.Form):
                 del self.fields[name]
 
     def closing(self):
-        return {name: self.cleaned_data[name] for name in ("ended_on", "end_reason", "hours_per_week")}
+        names = ("ended_on", "end_reason", "hours_per_week", "evaluation_declined")
+        return {name: self.cleaned_data[name] for name in names}
 
     def outcome(self):
         """The outcome measurement's fields, or None when neither question was answered."""

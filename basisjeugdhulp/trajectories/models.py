@@ -107,6 +107,9 @@ class Trajectory(models.Model):
     )
     # When the close was recorded: a mistaken close can be undone within REOPEN_DAYS of it.
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Said at closing: the family does not want to be asked for the evaluation interview
+    # (evaluation/sampling.py leaves it out of every drawing). Default: may be asked.
+    evaluation_declined = models.BooleanField(_("not to be asked for the evaluation interview"), default=False)
 
     objects = TrajectoryQuerySet.as_manager()
 
@@ -142,11 +145,12 @@ class Trajectory(models.Model):
             self.duo.user_id if self.duo_id else None,
         )
 
-    def close(self, ended_on, end_reason, hours_per_week):
+    def close(self, ended_on, end_reason, hours_per_week, evaluation_declined=False):
         now = timezone.now()
         self.ended_on, self.end_reason, self.hours_per_week = ended_on, end_reason, hours_per_week
+        self.evaluation_declined = evaluation_declined
         self.closed_at = now
-        self.save(update_fields=["ended_on", "end_reason", "hours_per_week", "closed_at"])
+        self.save(update_fields=["ended_on", "end_reason", "hours_per_week", "evaluation_declined", "closed_at"])
         self.matches.filter(ended_at=None).update(ended_at=now)
 
     def may_be_reopened(self, now=None):

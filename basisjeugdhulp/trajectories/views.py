@@ -190,7 +190,8 @@ def close(request, public_id):
         # Only the family's professionals close; anyone else who sees it is shown the trajectory.
         return forbidden(request) if request.method == "POST" else redirect("trajectories:detail", trajectory.public_id)
     typed = [(_("End date"), request.POST.get("ended_on", "")), (_("End reason"), request.POST.get("end_reason", "")),
-             (_("Average hours per week"), request.POST.get("hours_per_week", ""))]
+             (_("Average hours per week"), request.POST.get("hours_per_week", "")),
+             (_("Not to be asked for the evaluation interview"), _("yes") if request.POST.get("evaluation_declined") else "")]
     if trajectory.is_closed:
         if request.method != "POST":
             return redirect("trajectories:detail", trajectory.public_id)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from basisjeugdhulp.demo import city
+from basisjeugdhulp.demo import evaluation as demo_evaluation
 from basisjeugdhulp.demo import families as demo_families
 from basisjeugdhulp.demo import plan_sheets
 from basisjeugdhulp.reporting.models import LumpSum
@@ -90,6 +91,11 @@ class Command(BaseCommand):
                     team, district_number, triagist, lead, colleagues[0].user, today
                 )
 
+        # An evaluation sample of the families whose help closed (issue 26).
+        interviews = demo_evaluation.load(
+            timezone.localdate(), User.objects.get(username="beheerder"), Professional.objects.get(user__username="professional")
+        )
+
         # This year's lump sum, so the municipality's page shows hours against a budget.
         LumpSum.objects.get_or_create(
             year=timezone.localdate().year, defaults={"budget": 9_500_000, "hourly_cost": 95}
@@ -107,7 +113,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo city: {len(teams)} WIJ-teams, {photos} plan photos, "
             f"{Professional.objects.filter(team__in=teams.values()).count()} professionals, "
-            f"{families} new families."
+            f"{families} new families, {interviews} evaluation interviews."
         )
         self.stdout.write("Demo logins (password for all: %s):" % city.DEMO_PASSWORD)
         for username, _first, _last, role, _education in city.LOGINS:
