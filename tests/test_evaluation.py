@@ -81,11 +81,13 @@ def test_families_who_said_no_or_whose_file_is_gone_are_never_drawn(personas):
 def test_the_close_form_records_the_no_with_one_tick(client, personas):
     journey = factories.trajectory(personas.team)
     client.force_login(personas.professional)
-    page = client.get(reverse("trajectories:detail", args=[journey.public_id]))
-    assert "Het gezin wil niet benaderd worden voor het evaluatiegesprek" in page.text
-    client.post(reverse("trajectories:close", args=[journey.public_id]), {
-        "ended_on": timezone.localdate(), "end_reason": "goal", "hours_per_week": "2", "evaluation_declined": "on",
-    })
+    url = reverse("trajectories:close", args=[journey.public_id])
+    assert "Het gezin wil niet benaderd worden voor het evaluatiegesprek" in client.get(url).text
+    data = {"ended_on": timezone.localdate(), "end_reason": "goal", "hours_per_week": "2", "evaluation_declined": "on"}
+    summary = client.post(url, data)  # the summary to confirm says it too
+    assert "Het gezin wil niet benaderd worden voor het evaluatiegesprek" in summary.text
+    assert 'name="evaluation_declined" value="True"' in summary.text
+    client.post(url, {**data, "evaluation_declined": "True", "confirm": "1"})
     assert Trajectory.objects.get(pk=journey.pk).evaluation_declined is True
 
 

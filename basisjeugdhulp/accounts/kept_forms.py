@@ -39,6 +39,9 @@ FORM_PAGES = {
     "letters:deliver": ("letters:letter", True),
     # The URL names the request, not the file: the tweede lezer's list, which links to it.
     "letters:decide": ("intake:second_check", False),
+    "safety:new": ("safety:card", True),
+    "safety:share": ("safety:card", True),
+    "evaluation:pair_again": ("evaluation:sample", True),
 }
 
 # Never written to the session or back into a page: names containing these, and the second

@@ -114,6 +114,9 @@ def _every_version(client, bucket, prefix):
     return found
 
 
+REMOVAL_PASSES = 3
+
+
 def remove_objects(names):
     """Remove the objects, every version and delete marker of them on a bucket with versioning
     (a plain delete there only hides the photo behind a marker). Returns {name: error} of what
@@ -127,14 +130,21 @@ def remove_objects(names):
                 continue
             client, bucket = s3
             key = _key(default_storage, name)
-            versions = _every_version(client, bucket, key).get(key, [])
-            if not versions:
-                continue
-            answer = client.delete_objects(Bucket=bucket, Delete={
-                "Objects": [{"Key": key, "VersionId": version} for version, _when in versions], "Quiet": True,
-            })
-            if answer.get("Errors"):
-                failed[name] = "; ".join(f"{error['Code']}: {error.get('Message', '')}" for error in answer["Errors"])
+            # Listed again after each delete: a version written a moment before may show up only
+            # on the next listing, and a store may answer a versioned delete with a new marker.
+            for _pass in range(REMOVAL_PASSES):
+                versions = _every_version(client, bucket, key).get(key, [])
+                if not versions:
+                    break
+                answer = client.delete_objects(Bucket=bucket, Delete={
+                    "Objects": [{"Key": key, "VersionId": version} for version, _when in versions], "Quiet": True,
+                })
+                if answer.get("Errors"):
+                    failed[name] = "; ".join(f"{error['Code']}: {error.get('Message', '')}" for error in answer["Errors"])
+                    break
+            else:
+                if _every_version(client, bucket, key).get(key):
+                    failed[name] = "versions left after %d passes" % REMOVAL_PASSES
         except STORAGE_ERRORS as error:
             failed[name] = str(error)
     for name, error in failed.items():
@@ -220,9 +230,14 @@ def keep(trajectory, normalised, user, *, kept=None, submission=None):
                 kept(photo)
             return photo
     except BaseException:
-        # Not kept: its objects go now. What storage refuses is left to sweep_plan_photos (no
-        # row points to it), not listed here: the database may be what just failed.
-        remove_objects(stored)
+        # Not kept: its objects go now. What storage refuses is listed for the daily retry when
+        # the database lets us (it may be what just failed); else sweep_plan_photos finds it.
+        failed = remove_objects(stored)
+        if failed:
+            try:
+                list_for_removal(failed)
+            except DatabaseError:
+                logger.warning("Could not list %s for removal; the sweep will find them", sorted(failed))
         raise
 
 

@@ -101,13 +101,13 @@ def assign(page, personas, live_server):
     chosen = {}
 
     def fill():
-        lead = page.get_by_label("Hoofdbehandelaar")
+        lead = page.get_by_label("Vaste professional")
         chosen["value"] = lead.locator("option").nth(1).get_attribute("value")
         lead.select_option(chosen["value"])
         return page.get_by_role("button", name="Toewijzen")
 
     def restored():
-        expect(page.get_by_label("Hoofdbehandelaar")).to_have_value(chosen["value"])
+        expect(page.get_by_label("Vaste professional")).to_have_value(chosen["value"])
 
     return user, url, fill, restored
 
