@@ -84,6 +84,7 @@ def start_gunicorn(database_url, static_root, workers=2):
         "PRODUCTION": "1",
         "SECRET_KEY": settings.SECRET_KEY,  # the sessions made here must be readable there
         "FAMILY_KEY_SECRET": "bench-family-key",
+        "ACCESS_LOG_KEY": settings.ACCESS_LOG_KEY,  # the chain the bench process started
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url,
         "SECURE_SSL_REDIRECT": "0",
