@@ -17,10 +17,10 @@ def test_a_request_queued_past_the_budget_gets_the_dutch_busy_page(client, perso
 
 
 def test_a_request_within_the_budget_or_without_the_header_is_served(client, personas, settings):
-    settings.QUEUE_BUDGET_MS = 250
+    settings.QUEUE_BUDGET_MS = 5000  # wide: the test itself runs on a busy machine
     client.force_login(personas.triagist)
-    just_now = f"t={time.time():.3f}"
-    in_milliseconds = str(int(time.time() * 1000))
+    just_now = f"t={time.time() - 0.5:.3f}"  # waited half a second: within this budget
+    in_milliseconds = str(int((time.time() - 0.5) * 1000))
     assert client.get(reverse("intake:queue"), headers={"X-Request-Start": just_now}).status_code == 200
     assert client.get(reverse("intake:queue"), headers={"X-Request-Start": in_milliseconds}).status_code == 200
     assert client.get(reverse("intake:queue")).status_code == 200
