@@ -48,7 +48,10 @@ def _busy_page(language):
 
 
 def busy_response():
-    return HttpResponse(_busy_page(get_language()), status=503, headers={"Retry-After": "10", "Cache-Control": "no-store"})
+    # X-Register-Busy tells the page's script that nothing was done and the same request may be
+    # sent again (static/js/upload.js keeps the chosen photo and offers "Opnieuw versturen").
+    return HttpResponse(_busy_page(get_language()), status=503,
+                        headers={"Retry-After": "10", "Cache-Control": "no-store", "X-Register-Busy": "1"})
 
 
 class QueueTimeSheddingMiddleware:

@@ -160,9 +160,6 @@ def main():
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "basisjeugdhulp.settings")
-    # Filling the full-size city runs statements of minutes on a busy machine; gunicorn keeps
-    # the production limit (bench/throughput.py leaves this variable out of its environment).
-    os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")
     import django
 
     django.setup()

@@ -87,6 +87,20 @@ document.addEventListener("htmx:xhr:progress", (event) => {
   setStatus(form, percent + "%");
 });
 
+// Too busy to take the upload now ("Het is nu erg druk", basisjeugdhulp/shedding.py): nothing was
+// done, so keep the form and its photo instead of showing the busy page, and offer the retry.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  // The event fires on the swap's target (#main); the form that sent it is the request's element.
+  const sender = event.detail.requestConfig && event.detail.requestConfig.elt;
+  const form = sender && sender.closest && sender.closest("form[data-upload]");
+  if (form && event.detail.xhr.getResponseHeader("X-Register-Busy")) {
+    event.detail.shouldSwap = false;
+    form.querySelector("progress").hidden = true;
+    setStatus(form, "");
+    showRetry(form, true);
+  }
+});
+
 // The line failed (no answer, or an answer htmx does not show): offer the retry; the files stay.
 for (const name of ["htmx:sendError", "htmx:timeout", "htmx:responseError"]) {
   document.addEventListener(name, (event) => {

@@ -79,3 +79,32 @@ def test_without_a_lost_line_the_saved_message_is_the_usual_one(browser, live_se
     expect(page.locator(".messages")).to_contain_text(SAVED)
     expect(page.get_by_role("button", name="Opnieuw versturen")).to_have_count(0)
     context.close()
+
+
+def test_an_upload_the_register_is_too_busy_for_keeps_the_photo_for_one_tap(browser, live_server, personas, tmp_path):
+    """Overload: the upload waited in the queue past the budget and got the "erg druk" 503; the
+    phone keeps the form and its photo and offers "Opnieuw versturen" instead of the busy page."""
+    import time
+
+    journey = factories.trajectory(personas.team, family_label="Gezin Druk")
+    photo = tmp_path / "IMG_0009.jpg"
+    photo.write_bytes(factories.jpeg_bytes(1200, 900))
+    context, page = open_the_trajectory(browser, live_server, personas.professional.username, "Gezin Druk")
+    upload_path = f"/traject/{journey.public_id}/foto/"
+
+    def queued_too_long(route):  # as the proxy would stamp a request that waited two seconds
+        route.continue_(headers={**route.request.headers, "x-request-start": f"t={time.time() - 2:.3f}"})
+
+    page.route(lambda url: url.endswith(upload_path), queued_too_long)
+    with page.expect_file_chooser() as chooser:
+        page.get_by_text("Foto van het A3-plan", exact=True).click()
+    chooser.value.set_files(photo)
+    retry = page.get_by_role("button", name="Opnieuw versturen")
+    expect(retry).to_be_visible()
+    assert not PlanPhoto.objects.filter(trajectory=journey).exists()
+    page.unroute_all()
+    retry.click()
+    expect(page.locator(".messages")).to_contain_text(SAVED)
+    assert PlanPhoto.objects.filter(trajectory=journey).count() == 1
+    expect(page.locator(".plan-version img").first).to_have_js_property("complete", True)
+    context.close()
