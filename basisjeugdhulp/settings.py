@@ -61,9 +61,16 @@ INSTALLED_APPS = [
     "matching",
 ]
 
+# Overload: a request the proxy queued longer than this (X-Request-Start) is answered with the
+# Dutch 503 "Het is nu erg druk" instead of being served late (docs/configuration.md). 0: off.
+QUEUE_BUDGET_MS = envint("QUEUE_BUDGET_MS", 250)
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A request that waited in the queue past QUEUE_BUDGET_MS gets the Dutch "erg druk" 503 at
+    # once, before the session or the database is touched (basisjeugdhulp/shedding.py); static
+    # files (the busy page's stylesheet) are still served, they cost next to nothing.
+    "basisjeugdhulp.shedding.QueueTimeSheddingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "basisjeugdhulp.accounts.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -84,6 +84,7 @@ def start_gunicorn(database_url, static_root, workers=2):
         "PRODUCTION": "1",
         "SECRET_KEY": settings.SECRET_KEY,  # the sessions made here must be readable there
         "FAMILY_KEY_SECRET": "bench-family-key",
+        "ACCESS_LOG_KEY": settings.ACCESS_LOG_KEY,  # the chain the bench process started
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url,
         "SECURE_SSL_REDIRECT": "0",
@@ -92,6 +93,7 @@ def start_gunicorn(database_url, static_root, workers=2):
         "PYTHONPATH": str(ROOT),
         "LOG_LEVEL": "WARNING",
     }
+    environment.pop("DATABASE_STATEMENT_TIMEOUT", None)  # the production limit, whatever filled the city
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=environment, check=True)
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "basisjeugdhulp.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",

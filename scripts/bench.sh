@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 # bench/urls.py and bench/locustfile.py are used by the benchmarks, not run on their own.
 if [ "$#" -eq 0 ]; then
   set -- bench/city.py bench/photo.py bench/matching_suggestions.py bench/report.py bench/pages.py bench/access_log.py \
-    bench/throughput.py bench/load.py bench/cbs.py
+    bench/throughput.py bench/openloop.py bench/speedups.py bench/photo_upload.py bench/load.py bench/cbs.py
 fi
 for benchmark in "$@"; do
   echo "== $benchmark"

@@ -306,11 +306,23 @@ def test_closing_is_logged_in_its_own_transaction(client, personas, families):
     assert den.trajectory.ended_on is None  # not closed without its row
 
 
-def test_a_professionals_start_page_logs_their_families_and_the_teams_waiting_ones(client, personas, families):
+def test_a_professionals_start_page_logs_their_families_and_the_waiting_list_the_teams(client, personas, families):
     client.force_login(personas.professional)
+
+    def listed_since(last):
+        return set(AccessEvent.objects.filter(user=personas.professional, action=Action.VIEW_LIST, pk__gt=last)
+                   .values_list("family", flat=True))
+
+    def last_event():
+        return AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
     page = client.get(reverse("trajectories:mine")).text
-    listed = set(AccessEvent.objects.filter(user=personas.professional, action=Action.VIEW_LIST)
-                 .values_list("family", flat=True))
     shown = {family.registration.public_id for family in families if family.shown_in(page)}
-    assert shown == listed
-    assert {"Beuk", "Ceder", "Den", "Gagel"} <= {f.tag for f in families if f.shown_in(page)}
+    assert shown == listed_since(0)
+    assert {"Ceder", "Den", "Gagel"} <= {f.tag for f in families if f.shown_in(page)}
+    assert "Beuk" not in {f.tag for f in families if f.shown_in(page)}  # the team's waiting list is behind a link
+    for headers in ({"HX-Request": "true"}, {}):  # swapped in by htmx, or the plain link's page
+        last = last_event()
+        waiting = client.get(reverse("trajectories:waiting"), headers=headers).text
+        shown = {family.registration.public_id for family in families if family.shown_in(waiting)}
+        assert shown == listed_since(last) and "Beuk" in {f.tag for f in families if f.shown_in(waiting)}

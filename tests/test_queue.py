@@ -109,9 +109,12 @@ def test_the_team_filter_appears_only_for_more_than_one_team(client, personas):
 def test_a_professional_sees_the_teams_families_awaiting_contact(client, personas):
     case_due(personas.team, timezone.localdate(), family_label="Gezin Wacht")
     client.force_login(personas.professional)
-    assert "Gezin Wacht" in client.get(reverse("trajectories:mine")).text
+    start = client.get(reverse("trajectories:mine")).text
+    assert "Gezin Wacht" not in start and reverse("trajectories:waiting") in start  # behind a link
+    assert "Gezin Wacht" in client.get(reverse("trajectories:waiting")).text
+    assert "Gezin Wacht" in client.get(reverse("trajectories:waiting"), headers={"HX-Request": "true"}).text
     client.force_login(personas.outsider)
-    assert "Gezin Wacht" not in client.get(reverse("trajectories:mine")).text
+    assert "Gezin Wacht" not in client.get(reverse("trajectories:waiting")).text
 
 
 def test_contacted_and_closed_cases_leave_the_waiting_sections(client, personas):

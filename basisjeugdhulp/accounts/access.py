@@ -76,6 +76,7 @@ POLICY = {
     "letters:reconsider": {Role.TRIAGIST, Role.PROFESSIONAL},
     "letters:decide": {Role.SECOND_READER},
     "trajectories:mine": {Role.PROFESSIONAL},
+    "trajectories:waiting": {Role.PROFESSIONAL},
     # A trajectory and its plan photos: the family's own professionals (lead, duo) and the
     # team's triagists (Trajectory.objects.visible_to); photographing and closing only the
     # family's professionals, checked in the view.

@@ -47,6 +47,12 @@ class PlanPhotoForm(OneTimeSubmission, forms.Form):
         widget=MultipleFileInput(attrs={"accept": ACCEPT}),
     )
 
+    @property
+    def long_side(self):
+        """The stored photo's long side: the phone makes a photo this size before sending it
+        (static/js/upload.js); the server's normalisation stays the authority."""
+        return settings.PLAN_PHOTO_LONG_SIDE
+
     def clean(self):
         cleaned = super().clean()
         photos = [*(cleaned.get("camera") or []), *(cleaned.get("gallery") or [])]

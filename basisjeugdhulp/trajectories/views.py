@@ -28,8 +28,9 @@ from matching.membership import memberships_of
 from matching.models import Professional
 
 # A professional's families on one page of the start page: a phone shows a handful at a time,
-# and at country scale a professional can have dozens open (bench/city.py: ~40).
-FAMILIES_PER_PAGE = 20
+# and at country scale a professional can have dozens open (bench/city.py: ~40). Ten, not
+# twenty: the product decision of issue 24 (the start page at the floor's cost per request).
+FAMILIES_PER_PAGE = 10
 
 # A professional's families in the order they need them: those still awaiting first contact
 # first, the earliest deadline on top; then the running ones, the longest running first. Each row
@@ -79,32 +80,45 @@ class MineRows:
         return row
 
 
-def mine(request):
-    """The professional's start page: their families (a page of them), and the team's families
-    awaiting contact."""
+def professional_of(user):
     # An active membership came with the user; one who left their team still sees the families
     # they lead, and their profile.
-    professional = next(iter(memberships_of(request.user)), None) or (
-        Professional.objects.select_related("team").filter(user=request.user).first()
+    return next(iter(memberships_of(user)), None) or (
+        Professional.objects.select_related("team").filter(user=user).first()
     )
+
+
+def mine(request):
+    """The professional's start page: their families, a page of ten. The team's families
+    awaiting first contact are behind a link (`waiting`), loaded into the page by htmx when
+    asked for: most visits are for the own families (issue 24's product decision)."""
+    professional = professional_of(request.user)
     today = timezone.localdate()
-    queue = five_day_queue.build(Registration.objects.visible_to(request.user), today, recent_contacts=False)
-    waiting = queue.overdue + queue.due_today + queue.due_soon + queue.later
     families = CountedPaginator(
         MY_FAMILIES.of_professional(request.user, professional), FAMILIES_PER_PAGE
     ).get_page(request.GET.get("pagina"))
-    reads.listed(request, [case.public_id for case in waiting] + [row["family"] for row in families])
+    reads.listed(request, [row["family"] for row in families])
     return render(
         request,
         "trajectories/mine.html",
         {
             "professional": professional,
-            "waiting": waiting,
             "families": families,
             "trajectories": list(map(MineRows(today), families.object_list)),
             "today": today,
         },
     )
+
+
+def waiting(request):
+    """The team's families awaiting first contact: the list alone for htmx (swapped into the
+    start page), a page of its own for a plain link."""
+    today = timezone.localdate()
+    queue = five_day_queue.build(Registration.objects.visible_to(request.user), today, recent_contacts=False)
+    cases = queue.overdue + queue.due_today + queue.due_soon + queue.later
+    reads.listed(request, [case.public_id for case in cases])
+    template = "trajectories/waiting.html#list" if request.htmx else "trajectories/waiting.html"
+    return render(request, template, {"waiting": cases, "today": today})
 
 
 def trajectory_for(request, public_id):
