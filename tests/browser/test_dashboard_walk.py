@@ -29,7 +29,7 @@ def test_the_dashboard_draws_its_charts_without_errors(browser, live_server, per
     page.on("pageerror", lambda error: problems.append(str(error)))
     log_in(page, live_server, personas.analyst.username)
     expect(page.get_by_role("heading", level=1)).to_have_text("Cijfers")
-    page.get_by_label("Periode").select_option(f"{first:%Y-%m}")
+    page.get_by_label("Periode", exact=True).select_option(f"{first:%Y-%m}")
     expect(page).to_have_url(f"{live_server.url}/cijfers/?periode={first:%Y-%m}&team=&product=")
     expect(page.locator(".protection")).to_contain_text("elk getal kan tot 4 verschillen van de registratie")
     expect(page.locator("#table-teams")).to_contain_text("WIJ Zuid")
