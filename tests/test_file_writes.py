@@ -520,3 +520,57 @@ def test_when_the_access_log_refuses_the_upload_nothing_is_kept_and_the_user_is_
     assert not PlanPhoto.objects.exists()
     assert set(stored_objects()) == before
     assert events(journey.registration, Action.UPLOAD_PHOTO) == 0
+
+
+# Reopening a close and asking for a reconsideration: two users at once.
+
+
+@parallel
+@postgresql_only
+def test_two_colleagues_reopening_at_once_reopen_once(personas):
+    postgresql()
+    lead, triagist = signed_in(personas.professional), signed_in(personas.triagist)
+    outcomes = {"reopened": 0, "already": 0}
+    for _round in range(ROUNDS):
+        journey = factories.trajectory(personas.team, state="closed")
+        Trajectory.objects.filter(pk=journey.pk).update(closed_at=timezone.now())
+        url = reverse("trajectories:reopen", args=[journey.public_id])
+        responses = at_once([
+            lambda: lead.post(url, {"reason": "Per ongeluk afgesloten."}, follow=True),
+            lambda: triagist.post(url, {"reason": "Verkeerd gezin afgesloten."}, follow=True),
+        ])
+        assert all(r.status_code == 200 for r in responses)
+        already = sum("loopt al weer" in r.text for r in responses)
+        assert already == 1, [r.status_code for r in responses]
+        outcomes["reopened"] += 1
+        outcomes["already"] += already
+        assert journey.reopenings.count() == 1 and not Trajectory.objects.get(pk=journey.pk).is_closed
+        assert events(journey.registration, Action.REOPEN) == 1
+    report("reopen races", ROUNDS, **outcomes)
+
+
+@parallel
+@postgresql_only
+def test_two_requests_for_reconsideration_at_once_record_one(personas):
+    postgresql()
+    from basisjeugdhulp.letters.models import Reconsideration
+
+    bob, alice = signed_in(personas.professional), signed_in(personas.triagist)
+    today = timezone.localdate().isoformat()
+    conflicts = 0
+    for _round in range(ROUNDS):
+        case = factories.registration(personas.team, "awaiting_contact")
+        url = reverse("letters:reconsider", args=[case.public_id])
+        responses = at_once([
+            lambda: bob.post(url, {"received_on": today, "objection": "Moeder wil liever hulp van de huisarts."}),
+            lambda: alice.post(url, {"received_on": today, "objection": "Vader wil specialistische hulp."}),
+        ])
+        assert sorted(r.status_code for r in responses) == [302, 409]
+        loser = next(r for r in responses if r.status_code == 409)
+        assert Reconsideration.objects.filter(registration=case).count() == 1
+        stored = Reconsideration.objects.get(registration=case).objection
+        objections = {"Moeder wil liever hulp van de huisarts.", "Vader wil specialistische hulp."}
+        (theirs,) = objections - {stored}
+        assert theirs in loser.text  # the loser's objection is on the page, to send again or drop
+        conflicts += 1
+    report("reconsideration races", ROUNDS, answered_409=conflicts)
