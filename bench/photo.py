@@ -24,21 +24,28 @@ ROUNDS = 7
 SIZE = (4032, 3024)
 
 
-def make_photo(path_jpeg, path_heic):
-    """Something like a photographed sheet: paper gradient, noise, dark 'handwriting' strokes."""
-    import pillow_heif
+def written_sheet(size=SIZE):
+    """Something like a photographed sheet: paper gradient, noise, dark 'handwriting' strokes
+    (also the browser tests' phone photo, tests/browser/slow_line.py)."""
     from PIL import Image, ImageDraw, ImageFilter
 
-    width, height = SIZE
-    noise = Image.effect_noise((width // 4, height // 4), 40).resize(SIZE)
-    paper = Image.linear_gradient("L").resize(SIZE).point(lambda v: 200 + v // 8)
+    width, height = size
+    noise = Image.effect_noise((width // 4, height // 4), 40).resize(size)
+    paper = Image.linear_gradient("L").resize(size).point(lambda v: 200 + v // 8)
     grey = Image.blend(paper, noise, 0.15)
     image = Image.merge("RGB", (grey, grey, grey.point(lambda v: max(v - 12, 0))))
     draw = ImageDraw.Draw(image)
     for row in range(60, height - 60, 70):
         for col in range(80, width - 300, 260):
             draw.line([(col, row), (col + 120, row + 25), (col + 220, row - 10)], fill=(30, 40, 90), width=5)
-    image = image.filter(ImageFilter.GaussianBlur(0.6))
+    return image.filter(ImageFilter.GaussianBlur(0.6))
+
+
+def make_photo(path_jpeg, path_heic):
+    """The sheet as a phone's JPEG and as an iPhone's HEIC."""
+    import pillow_heif
+
+    image = written_sheet()
     image.save(path_jpeg, "JPEG", quality=92)
     pillow_heif.from_pillow(image).save(path_heic, quality=80)
 

@@ -17,21 +17,11 @@ SAVED = "1 foto toegevoegd aan het plan."
 
 
 def phone_photo(path, size=(4032, 3024)):
-    """A 12 MP JPEG like a phone's photo of a written A3 sheet (as bench/photo.py makes it:
-    paper, sensor noise, handwriting strokes), saved at a phone camera's quality: a few MB."""
-    from PIL import Image, ImageDraw, ImageFilter
+    """A 12 MP JPEG like a phone's photo of a written A3 sheet, saved at a phone camera's
+    quality: a few MB."""
+    from bench.photo import written_sheet
 
-    width, height = size
-    noise = Image.effect_noise((width // 4, height // 4), 40).resize(size)
-    paper = Image.linear_gradient("L").resize(size).point(lambda v: 200 + v // 8)
-    grey = Image.blend(paper, noise, 0.15)
-    image = Image.merge("RGB", (grey, grey, grey.point(lambda v: max(v - 12, 0))))
-    draw = ImageDraw.Draw(image)
-    for row in range(60, height - 60, 70):
-        for col in range(80, width - 300, 260):
-            draw.line([(col, row), (col + 120, row + 25), (col + 220, row - 10)], fill=(30, 40, 90), width=5)
-    image = image.filter(ImageFilter.GaussianBlur(0.6))
-    image.save(path, "JPEG", quality=95)
+    written_sheet(size).save(path, "JPEG", quality=95)
     return path
 
 
