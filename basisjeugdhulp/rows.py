@@ -11,14 +11,24 @@ dates cost 0.08 ms of CPU this way against 0.67 ms per row with ``get_FOO_displa
 page measured at 1.4–1.6× the floor's (target ≤ 1.4×); the queue's rows save about as much.
 """
 
+from functools import cache
+
 from django.urls import reverse
 from django.utils import dateformat
+from django.utils.translation import get_language
 
 ZERO_ID = "00000000-0000-0000-0000-000000000000"
 
 
 def labels(choices):
-    """{value: translated label} of a TextChoices class, in the active language."""
+    """{value: translated label} of a TextChoices class, in the active language; translated
+    once per language in a process (a queue request translated ~30 labels: 0.15 ms). Shared:
+    read it, do not change it."""
+    return _labels(choices, get_language())
+
+
+@cache
+def _labels(choices, language):
     return {value: str(label) for value, label in choices.choices}
 
 

@@ -117,13 +117,14 @@ def fill(trajectories, today):
             SELECT r.id, md5(r.family_label) FROM intake_registration r
         """)
         cursor.execute(f"""
-            INSERT INTO trajectories_trajectory (public_id, registration_id, product, lead_id, started_on, ended_on, end_reason, hours_per_week)
+            INSERT INTO trajectories_trajectory (public_id, registration_id, product, lead_id, started_on, ended_on, end_reason, hours_per_week, evaluation_declined)
             SELECT gen_random_uuid(), r.id, r.product,
                    (SELECT min(id) FROM matching_professional) + (r.team_id - (SELECT min(id) FROM teams_team)) + {teams} * ((r.id / {teams}) % {professionals // teams}),  -- every professional of the team in turn
                    r.contacted_on,
                    CASE WHEN r.contacted_on + length < DATE '{today}' THEN r.contacted_on + length END,
                    CASE WHEN r.contacted_on + length < DATE '{today}' THEN (ARRAY['goal','referred','moved','stopped','other'])[1 + r.id % 5] ELSE '' END,
-                   CASE WHEN r.contacted_on + length < DATE '{today}' THEN 0.25 * (4 + r.id % 16) END
+                   CASE WHEN r.contacted_on + length < DATE '{today}' THEN 0.25 * (4 + r.id % 16) END,
+                   false
             FROM (SELECT *, (42 + id % 140)::int AS length FROM intake_registration) r WHERE r.route = 'basic'
         """)
         # A re-registration points at the family's trajectory before it (same family label).
@@ -210,7 +211,8 @@ def empty():
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE intake_registration, trajectories_trajectory, teams_team, matching_professional, "
                        "plans_planphoto, intake_child, intake_familykey, "
-                       "reporting_monthfigure, reporting_figuremonth, reporting_figurechange, audit_accessevent RESTART IDENTITY CASCADE")
+                       "reporting_monthfigure, reporting_figuremonth, reporting_figurechange, reporting_figureversion, audit_accessevent "
+                       "RESTART IDENTITY CASCADE")
     get_user_model().objects.filter(username__startswith="bench").delete()
 
 

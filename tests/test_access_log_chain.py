@@ -248,3 +248,34 @@ def test_concurrent_looks_make_one_line(personas):
         thread.join(10)
     assert not errors
     assert "2 entries" in verify()
+
+
+def test_a_list_page_writes_one_chained_entry_per_family_listed(client, personas):
+    """A list's entries go in together (audit/models.py record_many): each is chained after the
+    one before it, in id order, and stays verifiable with everything that follows."""
+    cases = [factories.registration(personas.team, "awaiting_contact") for _ in range(4)]
+    client.force_login(personas.triagist)
+    agent = 'Tablet "WIJ" – é\\ 😀'  # quotes, a backslash and non-ASCII in the hashed text
+    device = {"REMOTE_ADDR": "2001:db8::1", "HTTP_USER_AGENT": agent}
+    assert client.get(reverse("intake:queue"), **device).status_code == 200
+    assert client.get(reverse("intake:registration", args=[cases[0].public_id])).status_code == 200
+    assert client.get(reverse("intake:queue")).status_code == 200
+    listed = AccessEvent.objects.filter(action=Action.VIEW_LIST).order_by("id")
+    assert listed.count() == 8
+    assert {event.family for event in listed} == {case.public_id for case in cases}
+    first = listed.first()
+    assert (first.user_id, first.roles, first.user_agent) == (personas.triagist.pk, "triagist", agent)
+    assert "The access log is intact: 9 entries." in verify()
+
+
+def test_entries_hashed_together_equal_entries_hashed_one_by_one(settings):
+    content = {
+        "at": timezone.now(), "user_id": 7, "roles": "professional,triagist", "action": Action.VIEW_LIST,
+        "subject": str(uuid.uuid4()), "client_address": "2001:db8::1", "user_agent": 'a "b" \\ é',
+    }
+    families = [str(uuid.uuid4()) for _ in range(5)]
+    previous, one_by_one = chain.START, []
+    for family in families:
+        previous = chain.digest(previous, family=family, **content)
+        one_by_one.append(previous)
+    assert chain.digests(chain.START, families, **content) == one_by_one

@@ -591,3 +591,33 @@ def test_hours_resting_on_a_few_families_are_not_shown(client, personas):
     lump = page[page.index('id="lump-sum"'):]
     assert "Te weinig trajecten dit jaar om hun uren te tonen" in lump
     assert 'class="chart' not in lump[: lump.index("</section>")]
+
+
+def test_sums_over_the_facts_are_kept_until_the_facts_change(personas, settings):
+    """figures.Facts keeps its sums under the facts' version: the same question asks the facts
+    nothing again, and after a change every published figure equals a recount from scratch."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from basisjeugdhulp.reporting import exports, figures
+    from basisjeugdhulp.reporting.periods import Period
+
+    settings.FIGURES_RUNNING_MONTH_DELAY = 0  # the running month counted again at once
+    today = timezone.localdate()
+    for days_back in (3, 40, 70):
+        factories.registration(personas.team, "awaiting_contact", received_on=today - timedelta(days=days_back))
+    scope = figures.Scope(Period.parse(str(today.year)))
+    published = lambda: exports.as_json(scope, figures.report(scope, today))  # noqa: E731
+    first = published()
+    with CaptureQueriesContext(connection) as captured:
+        assert published() == first
+    assert not [q for q in captured if "reporting_monthfigure" in q["sql"]]
+
+    for _ in range(12):  # enough new families that the published count moves
+        factories.registration(personas.team, "new", received_on=today)
+    after = published()
+    cache.clear()
+    assert after == published(), "kept sums older than the facts"
+    received = lambda figures_: next(t for t in figures_["tables"] if t["key"] == "channels")  # noqa: E731
+    assert received(after) != received(first)

@@ -61,6 +61,21 @@ def digest(previous, **content):
     return hmac.new(key, f"{previous}\n{canonical(**content)}".encode(), hashlib.sha256).hexdigest()
 
 
+def digests(previous, families, **content):
+    """The hashes of entries that differ only in their family, chained in the order given: what
+    a list page writes (one entry per family listed). The same strings as `canonical` per entry,
+    with the shared fields written out once."""
+    key = settings.ACCESS_LOG_KEY.encode()
+    shared = canonical(family="00000000-0000-0000-0000-000000000000", **content)
+    head, tail = shared.split('"00000000-0000-0000-0000-000000000000"')
+    hashes = []
+    for family in families:
+        text = f"{head}{json.dumps(str(uuid.UUID(str(family))))}{tail}"
+        previous = hmac.new(key, f"{previous}\n{text}".encode(), hashlib.sha256).hexdigest()
+        hashes.append(previous)
+    return hashes
+
+
 def content_of(event):
     """The hashed fields of an AccessEvent (or of a row read with FIELDS)."""
     return {

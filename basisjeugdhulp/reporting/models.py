@@ -113,6 +113,16 @@ class FigureMonth(models.Model):
     built_at = models.DateTimeField(null=True)
 
 
+class FigureVersion(models.Model):
+    """One row: a token that is new whenever the facts (MonthFigure) change, written in the
+    transaction that changes them (monthly.build, rebuild_all). The sums over the facts are kept
+    in the cache under it (figures.Facts): a new token and they are summed again. A random token,
+    not a counter: a rolled-back transaction or a restored backup brings back an old token
+    together with the very facts it stood for."""
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+
 class FigureChange(models.Model):
     """A change to the register that touched a month after the month was last counted.
 

@@ -11,6 +11,7 @@ pre-counted rows instead of a million trajectories (bench/report.py).
   changes made outside the ORM, such as raw SQL).
 """
 
+import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from basisjeugdhulp.intake.models import Registration, SecondCheck
 from basisjeugdhulp.letters.models import Reconsideration
-from basisjeugdhulp.reporting.models import FigureChange, FigureMonth, MonthFigure
+from basisjeugdhulp.reporting.models import FigureChange, FigureMonth, FigureVersion, MonthFigure
 from basisjeugdhulp.reporting.periods import month_end
 from basisjeugdhulp.trajectories.models import Reopening, Trajectory
 from matching.models import Match
@@ -224,6 +225,7 @@ def build(month, today, *, force=False):
         MonthFigure.objects.filter(month=month).delete()
         MonthFigure.objects.bulk_create(facts, batch_size=2000)
         FigureMonth.objects.update_or_create(month=month, defaults={"built_on": today, "built_at": timezone.now()})
+        facts_changed()
         # Only the changes seen before counting: one that committed since stays, for the next view.
         FigureChange.objects.filter(pk__in=seen).delete()
     return True
@@ -234,11 +236,24 @@ def ensure(first, last, today):
     wanted = list(months_between(first, min(last, today)))
     if not wanted:
         return 0
-    state = {row.month: row for row in FigureMonth.objects.filter(month__in=wanted)}
-    changed = set(FigureChange.objects.filter(month__in=wanted).values_list("month", flat=True).distinct())
+    # The months are consecutive: a range, not a list of a hundred dates to send and compare.
+    span = {"month__gte": wanted[0], "month__lte": wanted[-1]}
+    state = {row.month: row for row in FigureMonth.objects.filter(**span).values_list(
+        "month", "built_on", "built_at", named=True)}
+    changed = set(FigureChange.objects.filter(**span).values_list("month", flat=True).distinct())
     now = timezone.now()
     stale = [m for m in wanted if not _is_current(state.get(m), m in changed, m, today, now)]
     return sum(build(month, today) for month in stale)
+
+
+def facts_changed():
+    """A new version of the facts, in the transaction that changes them (FigureVersion)."""
+    FigureVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4()})
+
+
+def facts_version():
+    """The facts' current version: the key their sums are kept under (figures.Facts)."""
+    return FigureVersion.objects.filter(pk=1).values_list("token", flat=True).first()
 
 
 def mark_changed(days):
@@ -265,10 +280,12 @@ def earliest_day():
 def rebuild_all(today):
     """Count every month from the first aanmelding to today again. Returns how many."""
     first = earliest_day()
-    if first is None:
+    with transaction.atomic():
+        facts_changed()
+        if first is None:
+            for model in (MonthFigure, FigureMonth, FigureChange):
+                model.objects.all().delete()
+            return 0
         for model in (MonthFigure, FigureMonth, FigureChange):
-            model.objects.all().delete()
-        return 0
-    for model in (MonthFigure, FigureMonth, FigureChange):
-        model.objects.filter(month__lt=first_of(first)).delete()
+            model.objects.filter(month__lt=first_of(first)).delete()
     return sum(build(month, today, force=True) for month in months_between(first, today))
