@@ -62,6 +62,14 @@ def add_working_days(start, n, closures=()):
 
 
 def working_days_between(start, end, closures=()):
+    """The number of working days after ``start`` up to and including ``end`` (see
+    ``_working_days_between``); counted once per process for the same days and closures: the
+    queue asks for the same few dozen spans on every request."""
+    return _working_days_between(start, end, frozenset(closures))
+
+
+@lru_cache(maxsize=8192)
+def _working_days_between(start, end, closures):
     """The number of working days after ``start`` up to and including ``end``.
 
     Negative when ``end`` lies before ``start``: -k means ``start`` is k working days after

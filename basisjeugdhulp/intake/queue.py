@@ -94,13 +94,10 @@ class Rows:
         self.products, self.statuses, self.channels = labels(Product), labels(Status), labels(Channel)
         self.file_url = url_maker("intake:registration")
         self.date = DateWords()
-        self._days = {}
         self._words = {}
 
     def working_days(self, start, end):
-        if (start, end) not in self._days:
-            self._days[start, end] = workdays.working_days_between(start, end, self.closures)
-        return self._days[start, end]
+        return workdays.working_days_between(start, end, self.closures)  # kept per process
 
     def words(self, key, make):
         if key not in self._words:

@@ -3,8 +3,10 @@
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -62,7 +64,13 @@ class Period:
 
 def choices(today, years=5):
     """The periods offered in the filter, newest first: months of this and last year,
-    quarters and years back to `years` ago."""
+    quarters and years back to `years` ago. Made once per day and language in a process: the
+    dashboard's filter asks twice a request (~50 periods, each with its label in words)."""
+    return list(_choices(today, years, get_language()))
+
+
+@lru_cache(maxsize=16)
+def _choices(today, years, language):
     options = []
     for year in range(today.year, today.year - years, -1):
         options.append((str(year), str(year)))
@@ -75,4 +83,4 @@ def choices(today, years=5):
                 period = Period.parse(f"{year}-{month:02d}")
                 if period.start <= today:
                     options.append((period.code, period.label))
-    return options
+    return tuple(options)
