@@ -8,11 +8,12 @@ compiles like a column. The SQL here is plain SQL that PostgreSQL and SQLite bot
 where a JSON function differs by name; table and column names come from this code, never from
 input.
 
-Still worth it (issue 24, bench/speedups.py on PostgreSQL, 2026-12-06): the start page's two
-(plan summary) compile in 0.26 ms against 0.44 ms as ``Subquery``, the family file's two lists
-in 0.47 against 0.87 ms; 0.18 and 0.40 ms a request, 2–4 % of the floor view's worker CPU
-(bench/openloop.py), on pages at 1.4–1.6× (start page, target ≤ 1.4×) and 1.5–2.0× (file,
-target ≤ 2×) the floor's CPU.
+Still worth it where used (issue 24, 2026-12-06): the family file's two lists (children,
+question categories) compile in 0.47 ms against 0.87 ms as Django's ``ArraySubquery``, which
+exists for PostgreSQL only, and the register runs on SQLite too; the matching panel's caseload
+counts per professional stay one query whatever the team's size. The start page's plan summary
+went back to Django's ``Subquery`` (0.18 ms more on a page at 1.1–1.3× the floor's CPU,
+target 1.4×: bench/openloop.py).
 """
 
 from django.db.models import F, Func, IntegerField, JSONField

@@ -13,7 +13,8 @@ What is reported, per page, against the floor view (bench/urls.py: one indexed q
 trajectories in the base layout) in the same run:
 - worker CPU per request: the gunicorn workers' user + system CPU time (/proc/<pid>/stat)
   after the warm-up and after the last answer, divided by the requests measured; "× floor" is
-  the page's over the floor's, each page run right after a floor run (floor, page, floor, page);
+  the page's over the floor's, each page run right after a floor run at the same rate (floor,
+  page, floor, page; the dashboard's floor runs at its 5 req/s);
 - p99 and errors at 0.7× the floor's sustainable rate: the highest rate, stepping up by 25 %,
   at which the floor view kept p99 ≤ 100 ms and no errors twice, for as long as a page run (the
   dashboard at 5 req/s, its own target);
@@ -246,12 +247,14 @@ def measure(throughput, page_list, database_url, static_root, seconds, label):
             page_rate = 5 if name.startswith("dashboard") else rate
             floors, runs = [], []
             for _ in range(2):
-                floors.append(run(floor_url, rate, seconds, floor_cookie, pids=pids))
+                # The floor at the page's own rate: a worker's CPU per request depends on the rate
+                # (at 5 req/s the cores idle between requests, and run colder and slower).
+                floors.append(run(floor_url, page_rate, seconds, floor_cookie, pids=pids))
                 runs.append(run(base + path, page_rate, seconds, cookies[name], headers, pids))
             floor_cpu = statistics.mean(r["cpu_ms"] for r in floors)
             page_cpu = statistics.mean(r["cpu_ms"] for r in runs)
-            if name == page_list[0][0]:
-                print(f"{'floor':<16} {rate:>5} {floor_cpu:>10.2f} {1:>7.2f} {max(r['p50'] for r in floors):>7.1f} "
+            if name == page_list[0][0] or page_rate != rate:
+                print(f"{'floor':<16} {page_rate:>5} {floor_cpu:>10.2f} {1:>7.2f} {max(r['p50'] for r in floors):>7.1f} "
                       f"{max(r['p99'] for r in floors):>7.1f} {sum(r['errors'] for r in floors):>6} {sum(r['sent'] for r in floors):>6}")
             print(f"{name:<16} {page_rate:>5} {page_cpu:>10.2f} {page_cpu / floor_cpu:>7.2f} {max(r['p50'] for r in runs):>7.1f} "
                   f"{max(r['p99'] for r in runs):>7.1f} {sum(r['errors'] for r in runs):>6} {sum(r['sent'] for r in runs):>6}", flush=True)

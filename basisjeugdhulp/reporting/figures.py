@@ -92,15 +92,14 @@ class Facts:
     The sums are kept in Django's cache under the facts' version (FigureVersion, monthly.py),
     which every change to the facts renews in its own transaction: the same question over the
     same facts is summed once, and a figure is never older than the facts. On the dashboard
-    for a year this was 19 of its 31 queries and ~9 ms of its ~32 ms of worker CPU
-    (bench/profile_pages.py, issue 24)."""
+    for a year this was 24 of its 31 queries and ~15 ms of its ~42 ms of worker CPU at 1/100
+    size (bench/profile_pages.py, issue 24)."""
 
     def __init__(self, scope, *, team=True, product=True, version=None):
         self.team = scope.team if team else None
         self.product = scope.product if product else ""
         self.period = scope.period
         self.version = version
-        self._by_grouping = {}
 
     @property
     def queryset(self):
@@ -137,15 +136,7 @@ class Facts:
         return self.each((measure,), *fields, first=first, last=last)[measure]
 
     def each(self, measures, *fields, first=None, last=None):
-        """{measure: {value of fields: Tally}} for several measures in one query. Over the
-        period itself, every measure is read at once per grouping and kept: the dashboard asks
-        for one grouping by several measures, table by table (one query per grouping instead of
-        one per table)."""
-        if first is None and last is None:
-            if fields not in self._by_grouping:
-                self._by_grouping[fields] = self._read(None, fields, None, None)
-            grouped = self._by_grouping[fields]
-            return {measure: grouped.get(measure, {}) for measure in measures}
+        """{measure: {value of fields: Tally}} for several measures in one query."""
         return self._read(tuple(measures), fields, first, last)
 
     def _read(self, measures, fields, first, last):
