@@ -1,4 +1,5 @@
-"""What the rows of a long list share, worked out once per request instead of once per row.
+"""What the rows of a long list share, worked out once (per request, or per process where it
+depends only on the language or the day) instead of once per row.
 
 The triage queue and a professional's start page list dozens of families at country scale, and
 are the pages opened most. Per row, ``get_FOO_display`` translates every choice of the field
@@ -7,8 +8,9 @@ these helpers do each once (bench/openloop.py measures the pages).
 
 Still worth it (issue 24, bench/speedups.py, 2026-12-06): ten start-page rows' labels, URLs and
 dates cost 0.08 ms of CPU this way against 0.67 ms per row with ``get_FOO_display``,
-``reverse`` and ``|date``: 0.59 ms a request, ~6 % of the floor view's worker CPU, on a start
-page measured at 1.4–1.6× the floor's (target ≤ 1.4×); the queue's rows save about as much.
+``reverse`` and ``|date``: 0.59 ms a request, ~8 % of the floor view's worker CPU. The queue,
+which shares them, measured 1.48–1.53× the floor's CPU at full size (target ≤ 1.4×,
+bench/openloop.py): it needs them.
 """
 
 from functools import cache, lru_cache

@@ -27,7 +27,7 @@ Targets (issue 24, full size): queue and start page ≤ 1.4× the floor's CPU an
 
 Run: make bench ARGS=bench/openloop.py   (./scripts/with-services.sh ./scripts/bench.sh bench/openloop.py)
   BENCH_SIZES=small (default) or small,full; BENCH_REPEATS (2); BENCH_SECONDS (5 per run).
-The 1/100 city fills in ~5 s and the run takes ~6 minutes; the full city fills in ~4 minutes.
+The 1/100 city fills in ~8 s and a repeat takes ~5 minutes; the full city fills in ~3 minutes.
 """
 
 import json
