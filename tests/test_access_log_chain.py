@@ -268,7 +268,7 @@ def test_a_list_page_writes_one_chained_entry_per_family_listed(client, personas
     assert "The access log is intact: 9 entries." in verify()
 
 
-def test_entries_hashed_together_equal_entries_hashed_one_by_one(settings):
+def test_entries_hashed_together_equal_entries_hashed_one_by_one():
     content = {
         "at": timezone.now(), "user_id": 7, "roles": "professional,triagist", "action": Action.VIEW_LIST,
         "subject": str(uuid.uuid4()), "client_address": "2001:db8::1", "user_agent": 'a "b" \\ é',

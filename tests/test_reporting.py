@@ -10,14 +10,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from basisjeugdhulp.intake.models import Registration, SecondCheck
 from basisjeugdhulp.intake.routes import Channel
-from basisjeugdhulp.reporting import disclosure
+from basisjeugdhulp.reporting import disclosure, exports, figures
 from basisjeugdhulp.reporting.models import ApiClient, LumpSum
+from basisjeugdhulp.reporting.periods import Period
 from basisjeugdhulp.trajectories.models import Trajectory
 from basisjeugdhulp.workdays import add_working_days
 from tests import factories
@@ -596,13 +600,6 @@ def test_hours_resting_on_a_few_families_are_not_shown(client, personas):
 def test_sums_over_the_facts_are_kept_until_the_facts_change(personas, settings):
     """figures.Facts keeps its sums under the facts' version: the same question asks the facts
     nothing again, and after a change every published figure equals a recount from scratch."""
-    from django.core.cache import cache
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from basisjeugdhulp.reporting import exports, figures
-    from basisjeugdhulp.reporting.periods import Period
-
     settings.FIGURES_RUNNING_MONTH_DELAY = 0  # the running month counted again at once
     today = timezone.localdate()
     for days_back in (3, 40, 70):

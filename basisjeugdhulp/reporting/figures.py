@@ -92,8 +92,8 @@ class Facts:
     The sums are kept in Django's cache under the facts' version (FigureVersion, monthly.py),
     which every change to the facts renews in its own transaction: the same question over the
     same facts is summed once, and a figure is never older than the facts. On the dashboard
-    for a year this was 24 of its 31 queries and ~15 ms of its ~42 ms of worker CPU at 1/100
-    size (bench/profile_pages.py, issue 24)."""
+    for a year the sums over the facts took ~12 ms of its ~43 ms of worker CPU at 1/100 size
+    (bench/profile_pages.py, issue 24)."""
 
     def __init__(self, scope, *, team=True, product=True, version=None):
         self.team = scope.team if team else None
