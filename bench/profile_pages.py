@@ -8,6 +8,9 @@ come from bench/openloop.py (gunicorn, open loop); this is the quick loop for fi
 
 Run: make bench ARGS=bench/profile_pages.py
      BENCH_PROFILE=1 BENCH_PAGES="triage queue,start page" make bench ARGS=bench/profile_pages.py
+     With the services kept running (one fill of the full city, then one run per change):
+     ./scripts/with-services.sh bash -c 'export -p > /tmp/services.env; sleep 10800' &
+     (. /tmp/services.env; BENCH_KEEP=1 BENCH_TRAJECTORIES=1000000 .venv/bin/python bench/profile_pages.py)
 """
 
 import cProfile
@@ -83,11 +86,21 @@ def main():
         sys.exit("bench/profile_pages.py needs PostgreSQL (make bench sets DATABASE_URL).")
     call_command("collectstatic", interactive=False, verbosity=0)
     old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    # BENCH_KEEP=1 keeps the city between runs against the same PostgreSQL (a full-size fill takes
+    # minutes): for trying one change after another, with the services started once.
+    keep = bool(os.environ.get("BENCH_KEEP"))
+    if keep:  # a name of its own, which a test run against the same services does not drop
+        connection.settings_dict["TEST"]["NAME"] = "bench_profile_city"
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keep)
     try:
         today = timezone.localdate()
         size = int(os.environ.get("BENCH_TRAJECTORIES", city.FULL // 100))
-        print(city.describe(city.refill(size, today)), flush=True)
+        from basisjeugdhulp.trajectories.models import Trajectory
+
+        if keep and Trajectory.objects.exists():
+            print(f"the kept city of {Trajectory.objects.count():,} trajectories", flush=True)
+        else:
+            print(city.describe(city.refill(size, today)), flush=True)
         page_list = throughput.pages.pages(today)
         wanted = [name for name in os.environ.get("BENCH_PAGES", "").split(",") if name]
         floor = getter(page_list[0][1], reverse("bench_floor"), {})
@@ -113,7 +126,8 @@ def main():
                     pstats.Stats(profile, stream=out).sort_stats(order).print_stats(int(os.environ.get("BENCH_TOP", "35")))
                     print(out.getvalue(), flush=True)
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not keep:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
         shutil.rmtree(os.environ["STATIC_ROOT"], ignore_errors=True)
 
 

@@ -6,13 +6,14 @@ published figure equals what a fresh recount of the whole register publishes.
 The running month's documented delay (FIGURES_RUNNING_MONTH_DELAY) is set to zero here, so
 every month, the running one too, must be current after every step."""
 
+import statistics
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
@@ -228,3 +229,14 @@ def test_every_published_figure_equals_a_fresh_recount_after_every_change(person
 def settings_override(settings):
     settings.FIGURES_RUNNING_MONTH_DELAY = 0
     return settings
+
+
+@given(st.dictionaries(st.integers(0, 60), st.integers(0, 3000), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_the_median_of_a_histogram_is_the_median_of_the_families_it_counts(histogram):
+    """The median working days to first contact comes from {days: how many families}: at country
+    scale tens of thousands each, so it is found value by value, never family by family."""
+    families = [days for days, how_many in histogram.items() for _ in range(how_many)]
+    middle, n = figures.median_of(histogram)
+    assert n == len(families)
+    assert middle == (statistics.median(families) if families else None)

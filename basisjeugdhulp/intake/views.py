@@ -63,6 +63,9 @@ def queue(request):
     context = {
         "queue": queue,
         "filters": filters,
+        # What the filter's HTML shows (templates/intake/queue.html keeps it drawn): the teams by
+        # name and the choice in the address, which a refused choice shows as refused.
+        "filters_key": repr(([(team.pk, team.name) for team in teams], sorted(request.GET.lists()))),
         "teams": teams,
     }
     template = "intake/queue.html#queue" if request.htmx else "intake/queue.html"

@@ -13,6 +13,7 @@ from basisjeugdhulp.reporting import charts, disclosure, exports, figures
 from basisjeugdhulp.reporting.forms import FigureFilter
 from basisjeugdhulp.reporting.models import ApiClient
 from basisjeugdhulp.reporting.tables import Cell
+from basisjeugdhulp.teams.models import Team
 
 
 def _charts(tables, lump):
@@ -37,16 +38,18 @@ def _charts(tables, lump):
 @never_cache
 def dashboard(request):
     """The municipality's figures for a month, quarter or year: aggregates, never a person."""
-    form = FigureFilter(request.GET)
-    template = "reporting/dashboard.html#figures" if request.htmx else "reporting/dashboard.html"
-    if not form.is_valid():
-        return render(request, template, {"form": form}, status=400)
-    scope = form.scope()
     today = timezone.localdate()
-    tables = figures.report(scope, today)
-    lump = figures.lump_sum(scope.period, today)
+    form = FigureFilter(request.GET, today=today)
+    template = "reporting/dashboard.html#figures" if request.htmx else "reporting/dashboard.html"
+    # What the filter's HTML shows (templates/reporting/dashboard.html keeps it drawn).
+    filters_key = repr((today, sorted(request.GET.lists()), list(Team.objects.order_by("name").values_list("public_id", "name"))))
+    if not form.is_valid():
+        return render(request, template, {"form": form, "filters_key": filters_key}, status=400)
+    scope = form.scope()
+    tables, lump = figures.dashboard(scope, today)
     context = {
         "form": form,
+        "filters_key": filters_key,
         "scope": scope,
         "tables": tables,
         "lump": lump,
