@@ -22,6 +22,7 @@ from basisjeugdhulp.intake.routes import Channel
 from basisjeugdhulp.reporting import disclosure, exports, figures
 from basisjeugdhulp.reporting.models import ApiClient, LumpSum
 from basisjeugdhulp.reporting.periods import Period
+from basisjeugdhulp.teams.models import Team
 from basisjeugdhulp.trajectories.models import Trajectory
 from basisjeugdhulp.workdays import add_working_days
 from tests import factories
@@ -618,3 +619,25 @@ def test_sums_over_the_facts_are_kept_until_the_facts_change(personas, settings)
     assert after == published(), "kept sums older than the facts"
     received = lambda figures_: next(t for t in figures_["tables"] if t["key"] == "channels")  # noqa: E731
     assert received(after) != received(first)
+
+
+def test_the_kept_filter_follows_the_teams_the_language_and_the_question(client, personas):
+    """The filter's HTML is kept drawn (templates/reporting/dashboard.html): a team renamed or
+    added shows at once, in the language of the one asking, with the choice made selected."""
+
+    def team_options(page):
+        select = re.search(r'<select name="team".*?</select>', page, re.S).group(0)
+        return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+    before = team_options(_dashboard(client, personas))
+    personas.team.name = "WIJ Noord-Oost"
+    personas.team.save()
+    Team.objects.create(name="WIJ Centrum")
+    after = team_options(_dashboard(client, personas))
+    assert "WIJ Noord-Oost" in after and "WIJ Centrum" in after and "WIJ Noord-Oost" not in before
+    assert len(after) == len(before) + 1
+    chosen = _dashboard(client, personas, team=str(personas.team.public_id))
+    assert re.search(rf'value="{personas.team.public_id}" selected>WIJ Noord-Oost', chosen)
+    client.cookies["django_language"] = "en"
+    english = _dashboard(client, personas)
+    assert team_options(english)[0] == "All teams" and before[0] == "Alle teams"
