@@ -18,6 +18,7 @@ import io
 import os
 import pstats
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -71,14 +72,18 @@ def getter(user, url, headers):
     return get
 
 
-def cpu_ms(get, rounds):
-    best = []
-    for _ in range(3):
-        start = time.process_time()
-        for _ in range(rounds):
-            get()
-        best.append((time.process_time() - start) * 1000 / rounds)
-    return min(best)
+def interleaved(page, floor, rounds, batch=10):
+    """CPU ms per request of the page and of the floor: the medians of batches of `batch`
+    requests, page and floor taking turns, so the machine's drift (on a shared machine the
+    floor alone moved 6–9 ms between runs of a minute) hits both alike."""
+    pages, floors = [], []
+    for _ in range(max(1, rounds // batch)):
+        for get, found in ((page, pages), (floor, floors)):
+            start = time.process_time()
+            for _ in range(batch):
+                get()
+            found.append((time.process_time() - start) * 1000 / batch)
+    return statistics.median(pages), statistics.median(floors)
 
 
 def main():
@@ -114,9 +119,7 @@ def main():
             rounds = ROUNDS // 10 if name.startswith("dashboard") else ROUNDS
             for _ in range(10):
                 get()
-            floor_ms = cpu_ms(floor, rounds)
-            page_ms = cpu_ms(get, rounds)
-            floor_ms = min(floor_ms, cpu_ms(floor, rounds))
+            page_ms, floor_ms = interleaved(get, floor, rounds)
             print(f"{name:<16} {page_ms:>10.2f} {floor_ms:>8.2f} {page_ms / floor_ms:>7.2f}", flush=True)
             if os.environ.get("BENCH_PROFILE"):
                 profile = cProfile.Profile(time.process_time)  # CPU, not the wait for the database
