@@ -87,10 +87,10 @@ def deadline_state(days):
 
 
 # One row of a case list (templates/intake/case_list.html prints it). Drawn here rather than by
-# a {% for %} over the row's dozen values: at full size a team's queue names ~22 families, and
-# the template engine took ~3.5 ms of a request's ~13 ms of CPU for them (bench/profile_pages.py,
-# 2026-12-06). Every value is escaped (html.escape, as Django's escape does, without its lazy-
-# string wrapper, which alone cost ~20 µs a row).
+# a {% for %} over the row's dozen values: at full size a team's queue names ~13-22 families,
+# and the loop took ~1 ms of a ~10 ms request (bench/profile_pages.py, 2026-12-06). Every value
+# is escaped (html.escape, as Django's escape does, without its lazy-string wrapper, which alone
+# cost ~20 µs a row).
 def row_html(url, name, kind, channel, badges, state, deadline, date):
     return (
         f'<li><a class="case" href="{escape(url)}"><span class="case-name">{escape(name)}</span> '
