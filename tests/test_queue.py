@@ -3,13 +3,22 @@
 import re
 from datetime import timedelta
 
+import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from basisjeugdhulp.intake import queue
+from basisjeugdhulp.intake.models import Registration
+from basisjeugdhulp.intake.routes import Product
+from basisjeugdhulp.trajectories.models import Trajectory
 from basisjeugdhulp.workdays import add_working_days, working_days_between
+from matching.models import Professional
 from tests import factories
+
+User = get_user_model()
 
 
 def section(html, key):
@@ -156,3 +165,39 @@ def test_the_queue_says_where_each_family_is(client, personas):
     rows = {name: row for row in re.findall(r'<li>.*?</li>', html, re.S) for name in re.findall(r"Gezin \w+", row)}
     assert "Nog geen professional" in rows["Gezin Ongekoppeld"]
     assert "Nog geen professional" not in rows["Gezin Gekoppeld"]
+
+
+def test_the_queues_rows_written_in_sql_are_the_rows_the_access_rule_gives(personas):
+    """The queue reads its rows with SQL written out on PostgreSQL (queue.cases_sql); they must
+    be exactly the rows of the ORM's query through Registration.objects.visible_to (cases_orm),
+    for every role, team filter (the own team, another team, none), product and week."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the written-out rows are PostgreSQL's")
+    today = timezone.localdate()
+    lead = Professional.objects.get(user=personas.professional)
+    for team in (personas.team, personas.other_team):
+        for state in ("new", "awaiting_contact", "contacted", "second_check", "referred", "closed"):
+            for product in (Product.FAMILY_MEDIUM, Product.INDIVIDUAL_MEDIUM):
+                factories.registration(team, state, product=product, received_on=today - timedelta(days=3))
+        factories.registration(team, "contacted", received_on=today - timedelta(days=30))  # outside the week
+        matched = factories.registration(team, "awaiting_contact", family_label="Gezin Gematcht")
+        Trajectory.objects.filter(registration=matched).update(lead=lead)
+        gone = factories.registration(team, "awaiting_contact", family_label="Gezin Vernietigd")
+        Registration.objects.filter(pk=gone.pk).update(destroyed_at=timezone.now())
+    shown = set()
+    everyone = (personas.triagist, personas.professional, personas.second_reader, personas.analyst,
+                personas.administrator, personas.outsider)
+    for persona in everyone:
+        for team in (None, personas.team, personas.other_team):
+            for product in ("", Product.INDIVIDUAL_MEDIUM):
+                for since in (None, today - timedelta(days=queue.RECENT_DAYS)):
+                    asked = {"team": team, "product": product, "since": since}
+                    # A fresh user each time: their teams are remembered on the object.
+                    orm = queue.cases_orm(User.objects.get(pk=persona.pk), **asked)
+                    sql = queue.cases_sql(User.objects.get(pk=persona.pk), **asked)
+                    assert sorted(sql, key=lambda row: row["pk"]) == sorted(orm, key=lambda row: row["pk"]), (persona, asked)
+                    shown |= {(row["family_label"], row["status"], row["trajectory__lead"]) for row in sql}
+    labels = {label for label, _status, _lead in shown}
+    assert "Gezin Gematcht" in labels and "Gezin Vernietigd" not in labels
+    assert {status for _label, status, _lead in shown} == {"new", "awaiting_contact", "contacted", "second_check"}
+    assert lead.pk in {lead_ for _label, _status, lead_ in shown}

@@ -50,15 +50,12 @@ class QueueFilter(forms.Form):
 
 def queue(request):
     """The triagist's start page: the five-working-day queue of the own team(s)."""
-    registrations = Registration.objects.visible_to(request.user)
     teams = teams_of(request.user)
     filters = QueueFilter(request.GET or None, teams=Team.objects.filter(pk__in=[team.pk for team in teams]))
-    if filters.is_valid():
-        if filters.cleaned_data["team"]:
-            registrations = registrations.filter(team=filters.cleaned_data["team"])
-        if filters.cleaned_data["product"]:
-            registrations = registrations.filter(product=filters.cleaned_data["product"])
-    queue = five_day_queue.build(registrations, timezone.localdate())
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    queue = five_day_queue.build(
+        request.user, timezone.localdate(), team=chosen.get("team"), product=chosen.get("product") or "",
+    )
     reads.listed(request, queue.named())
     context = {
         "queue": queue,

@@ -16,7 +16,6 @@ from basisjeugdhulp.audit import reads
 from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake import file_lock
 from basisjeugdhulp.intake import queue as five_day_queue
-from basisjeugdhulp.intake.models import Registration
 from basisjeugdhulp.intake.routes import Product
 from basisjeugdhulp.paging import TOTAL, CountedPaginator, with_total
 from basisjeugdhulp.plans.forms import PlanPhotoForm
@@ -114,7 +113,7 @@ def waiting(request):
     """The team's families awaiting first contact: the list alone for htmx (swapped into the
     start page), a page of its own for a plain link."""
     today = timezone.localdate()
-    queue = five_day_queue.build(Registration.objects.visible_to(request.user), today, recent_contacts=False)
+    queue = five_day_queue.build(request.user, today, recent_contacts=False)
     cases = queue.overdue + queue.due_today + queue.due_soon + queue.later
     reads.listed(request, [case.public_id for case in cases])
     template = "trajectories/waiting.html#list" if request.htmx else "trajectories/waiting.html"
