@@ -7,8 +7,9 @@ One query fills every section (PostgreSQL combines an index scan for the open ca
 the week's contacts), so the number of queries does not grow with the number of cases.
 
 The lists are what a triagist opens most, and at country scale a team has dozens of families
-waiting: rows load only the columns they show, and what they share is worked out once per
-request (basisjeugdhulp/rows.py).
+waiting: rows load only the columns they show (on PostgreSQL with their query written out,
+cases_sql), what they share is worked out once per request (basisjeugdhulp/rows.py), and each
+is drawn as one string (row_html).
 """
 
 from dataclasses import dataclass, field
