@@ -9,8 +9,8 @@ these helpers do each once (bench/openloop.py measures the pages).
 Still worth it (issue 24, bench/speedups.py, 2026-12-06): ten start-page rows' labels, URLs and
 dates cost 0.08 ms of CPU this way against 0.67 ms per row with ``get_FOO_display``,
 ``reverse`` and ``|date``: 0.59 ms a request, ~8 % of the floor view's worker CPU. The queue,
-which shares them, measured 1.48–1.53× the floor's CPU at full size (target ≤ 1.4×,
-bench/openloop.py): it needs them.
+which shares them, measured 1.48–1.53× the floor's CPU at full size without its written-out
+query and 1.16–1.18× with it (target ≤ 1.4×, bench/openloop.py): with them.
 """
 
 from functools import cache, lru_cache
