@@ -12,15 +12,18 @@ import uuid
 from contextlib import contextmanager
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from basisjeugdhulp.accounts.roles import Role
 from basisjeugdhulp.audit import chain
 from basisjeugdhulp.audit.models import AccessEvent, Action, AppendOnly
 from tests import factories
-from tests.conftest import need
+from tests.conftest import make_user, need
 
 
 def verify(*args):
@@ -279,3 +282,67 @@ def test_entries_hashed_together_equal_entries_hashed_one_by_one():
         previous = chain.digest(previous, family=family, **content)
         one_by_one.append(previous)
     assert chain.digests(chain.START, families, **content) == one_by_one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_list_pages_and_files_at_once_make_one_line(personas):
+    """List pages outside any transaction write their entries in a transaction of their own
+    (audit/models.py `_append_in_own_transaction`, two round trips); files write theirs in the
+    action's transaction. Four users at once, each looking at the queue and a file in turn: every
+    entry is there, once, in one unbroken chain."""
+    need(connection.vendor == "postgresql", "concurrency needs PostgreSQL (shared/SECURITY.md)")
+    cases = [factories.registration(personas.team, "awaiting_contact") for _ in range(5)]
+    users = [personas.triagist] + [make_user(f"triage{i}", Role.TRIAGIST, personas.team) for i in range(3)]
+    errors, rounds = [], 8
+
+    def look(user):
+        client = Client()
+        client.force_login(user)
+        try:
+            for i in range(rounds):
+                assert client.get(reverse("intake:queue")).status_code == 200
+                assert client.get(reverse("intake:registration", args=[cases[i % 5].public_id])).status_code == 200
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=look, args=[user]) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors
+    listed = AccessEvent.objects.filter(action=Action.VIEW_LIST)
+    assert listed.count() == len(users) * rounds * len(cases)
+    assert AccessEvent.objects.filter(action=Action.VIEW_FILE).count() == len(users) * rounds
+    assert f"The access log is intact: {AccessEvent.objects.count()} entries." in verify()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("refused_at", ["INSERT", "COMMIT"])
+def test_a_list_entry_the_database_refuses_leaves_nothing_and_frees_the_chain(personas, rf, refused_at):
+    """The database refuses a list's entries: at the INSERT (an action longer than its column)
+    or at COMMIT (a user that does not exist: the foreign key is checked at the end of the
+    transaction). The caller gets Django's DatabaseError, no entry is left, the connection is not
+    left in a transaction, and the chain's lock is free for the next writer at once."""
+    need(connection.vendor == "postgresql", "the two-round-trip write is PostgreSQL's")
+    request = rf.get("/")
+    if refused_at == "COMMIT":
+        request.user, action = get_user_model()(pk=10**9, username="vertrokken"), Action.VIEW_LIST  # never saved
+        request.user._register_roles = frozenset()
+    else:
+        request.user, action = personas.triagist, "x" * 21
+    with pytest.raises(DatabaseError):
+        AccessEvent.record_many(request, action, [uuid.uuid4(), uuid.uuid4()])
+    assert not AccessEvent.objects.exists()
+    assert connection.connection.info.transaction_status == 0  # idle: nothing left open
+
+    request.user = personas.triagist
+    done = []
+    other = threading.Thread(target=lambda: (AccessEvent.record_many(request, Action.VIEW_LIST, [uuid.uuid4()]),
+                                             done.append(True), connections.close_all()))
+    other.start()
+    other.join(5)
+    assert done, "another connection could not take the chain's lock"
+    assert "The access log is intact: 1 entry." in verify()

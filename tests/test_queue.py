@@ -170,7 +170,8 @@ def test_the_queue_says_where_each_family_is(client, personas):
 def test_the_queues_rows_written_in_sql_are_the_rows_the_access_rule_gives(personas):
     """The queue reads its rows with SQL written out on PostgreSQL (queue.cases_sql); they must
     be exactly the rows of the ORM's query through Registration.objects.visible_to (cases_orm),
-    for every role, team filter (the own team, another team, none), product and week."""
+    with the same count of the week's contacts on time, for every role, team filter (the own
+    team, another team, none), product and week."""
     if connection.vendor != "postgresql":
         pytest.skip("the written-out rows are PostgreSQL's")
     today = timezone.localdate()
@@ -180,6 +181,10 @@ def test_the_queues_rows_written_in_sql_are_the_rows_the_access_rule_gives(perso
             for product in (Product.FAMILY_MEDIUM, Product.INDIVIDUAL_MEDIUM):
                 factories.registration(team, state, product=product, received_on=today - timedelta(days=3))
         factories.registration(team, "contacted", received_on=today - timedelta(days=30))  # outside the week
+        late = factories.registration(team, "contacted", family_label="Gezin Te Laat", received_on=today - timedelta(days=3))
+        Registration.objects.filter(pk=late.pk).update(contact_due=today - timedelta(days=5))
+        undated = factories.registration(team, "contacted", received_on=today - timedelta(days=3))
+        Registration.objects.filter(pk=undated.pk).update(contact_due=None)  # counted as on time
         matched = factories.registration(team, "awaiting_contact", family_label="Gezin Gematcht")
         Trajectory.objects.filter(registration=matched).update(lead=lead)
         gone = factories.registration(team, "awaiting_contact", family_label="Gezin Vernietigd")
@@ -193,11 +198,18 @@ def test_the_queues_rows_written_in_sql_are_the_rows_the_access_rule_gives(perso
                 for since in (None, today - timedelta(days=queue.RECENT_DAYS)):
                     asked = {"team": team, "product": product, "since": since}
                     # A fresh user each time: their teams are remembered on the object.
-                    orm = queue.cases_orm(User.objects.get(pk=persona.pk), **asked)
-                    sql = queue.cases_sql(User.objects.get(pk=persona.pk), **asked)
+                    orm, orm_on_time = queue.cases_orm(User.objects.get(pk=persona.pk), **asked)
+                    sql, sql_on_time = queue.cases_sql(User.objects.get(pk=persona.pk), **asked)
                     assert sorted(sql, key=lambda row: row["pk"]) == sorted(orm, key=lambda row: row["pk"]), (persona, asked)
+                    assert sql_on_time == orm_on_time, (persona, asked)
                     shown |= {(row["family_label"], row["status"], row["trajectory__lead"]) for row in sql}
     labels = {label for label, _status, _lead in shown}
     assert "Gezin Gematcht" in labels and "Gezin Vernietigd" not in labels
     assert {status for _label, status, _lead in shown} == {"new", "awaiting_contact", "contacted", "second_check"}
     assert lead.pk in {lead_ for _label, _status, lead_ in shown}
+    assert "Gezin Te Laat" in labels
+    week = today - timedelta(days=queue.RECENT_DAYS)
+    # The own team's week: four contacted before their day (two since closed) and one without a day,
+    # counted; one late, listed.
+    rows, on_time = queue.cases_sql(User.objects.get(pk=personas.triagist.pk), since=week)
+    assert on_time == 5 and [row["family_label"] for row in rows if row["status"] == "contacted"] == ["Gezin Te Laat"]

@@ -70,8 +70,9 @@ def digests(previous, families, **content):
     head, tail = shared.split('"00000000-0000-0000-0000-000000000000"')
     hashes = []
     for family in families:
-        text = f"{head}{json.dumps(str(uuid.UUID(str(family))))}{tail}"
-        previous = hmac.new(key, f"{previous}\n{text}".encode(), hashlib.sha256).hexdigest()
+        family = family if isinstance(family, uuid.UUID) else uuid.UUID(str(family))
+        # A UUID's text needs no escaping in JSON: json.dumps(str(family)) is it in quotes.
+        previous = hmac.digest(key, f'{previous}\n{head}"{family}"{tail}'.encode(), "sha256").hex()
         hashes.append(previous)
     return hashes
 

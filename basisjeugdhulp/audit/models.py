@@ -11,6 +11,8 @@ application runs as a role that may only INSERT and SELECT the log (database_rol
 Tamper-evident through a keyed hash chain (chain.py, `manage.py verify_access_log`).
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import connections, models, router, transaction
 from django.utils import timezone
@@ -151,7 +153,6 @@ class AccessEvent(models.Model):
         go in as one INSERT from an array of families and one of hashes: Django's bulk_create
         made a model instance and prepared every value of every row, 1.9–2.7 ms of a list page's
         ~9 ms of worker CPU for 10–30 families (bench/profile_pages.py, issue 24)."""
-        families = [str(family) for family in families]
         entry = {
             "user_id": request.user.pk,
             "roles": ",".join(sorted(role.value for role in roles_of(request.user))),
@@ -161,19 +162,54 @@ class AccessEvent(models.Model):
             "user_agent": request.headers.get("user-agent", "")[:200],
         }
         using = router.db_for_write(cls)
-        if connections[using].vendor != "postgresql":  # the embedded default: Django's bulk_create
-            return cls.objects.using(using).bulk_create(cls(family=family, **entry) for family in families)
         connection = connections[using]
-        with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
-            at = now()
-            hashes = chain.digests(chain.lock_and_read_head(cls, using), families, at=at, **entry)
-            cursor.execute(
-                f"""INSERT INTO {connection.ops.quote_name(cls._meta.db_table)}
-                        (at, user_id, roles, action, family, subject, client_address, user_agent, chain_hash)
-                    SELECT %s, %s, %s, %s, entry.family, %s, %s::inet, %s, entry.chain_hash
-                    FROM unnest(%s::uuid[], %s::varchar[]) WITH ORDINALITY AS entry(family, chain_hash, n)
-                    ORDER BY entry.n""",  # ids in the chain's order
-                [at, entry["user_id"], entry["roles"], action, entry["subject"], entry["client_address"],
-                 entry["user_agent"], families, hashes],
-            )
+        if connection.vendor != "postgresql":  # the embedded default: Django's bulk_create
+            return cls.objects.using(using).bulk_create(cls(family=family, **entry) for family in families)
+        families = [family if isinstance(family, uuid.UUID) else uuid.UUID(str(family)) for family in families]
+        if connection.in_atomic_block:  # the action's own transaction holds the lock until it commits
+            with connection.cursor() as cursor:
+                at = now()
+                hashes = chain.digests(chain.lock_and_read_head(cls, using), families, at=at, **entry)
+                cursor.execute(cls._insert_many_sql(connection), cls._insert_many_params(at, entry, families, hashes))
+            return families
+        cls._append_in_own_transaction(connection, entry, families)
         return families
+
+    @classmethod
+    def _append_in_own_transaction(cls, connection, entry, families):
+        """A list page reads and writes nothing else: its entries get a transaction of their own
+        in two round trips instead of four (BEGIN, the head, the INSERT, COMMIT): psycopg's
+        pipeline sends BEGIN with the locking read of the head, and the INSERT with COMMIT.
+        0.2 ms of worker CPU and 0.4 ms of wall time less for a list of 20 (issue 24)."""
+        connection.ensure_connection()
+        raw = connection.connection
+        with connection.wrap_database_errors, connection.cursor() as cursor:  # Django's errors, queries logged
+            try:
+                with raw.pipeline():
+                    cursor.execute("BEGIN")
+                    cursor.execute("SELECT audit_accessevent_chain_head()")
+                    head = cursor.fetchone()[0] or chain.START
+                at = now()
+                hashes = chain.digests(head, families, at=at, **entry)
+                with raw.pipeline():
+                    cursor.execute(cls._insert_many_sql(connection), cls._insert_many_params(at, entry, families, hashes))
+                    cursor.execute("COMMIT")
+            except BaseException:
+                if not raw.closed:
+                    raw.rollback()  # and with it the chain's lock; a closed connection lost both
+                raise
+
+    @classmethod
+    def _insert_many_sql(cls, connection):
+        return f"""INSERT INTO {connection.ops.quote_name(cls._meta.db_table)}
+                (at, user_id, roles, action, family, subject, client_address, user_agent, chain_hash)
+            SELECT %s, %s, %s, %s, entry.family, %s, %s::inet, %s, entry.chain_hash
+            FROM unnest(%s::uuid[], %s::varchar[]) WITH ORDINALITY AS entry(family, chain_hash, n)
+            ORDER BY entry.n"""  # ids in the chain's order
+
+    @staticmethod
+    def _insert_many_params(at, entry, families, hashes):
+        # The arrays as PostgreSQL's text literals: UUIDs and hex digests need no quoting, and
+        # psycopg's adapting of a list value by value cost more than the INSERT.
+        return [at, entry["user_id"], entry["roles"], entry["action"], entry["subject"], entry["client_address"],
+                entry["user_agent"], "{" + ",".join(map(str, families)) + "}", "{" + ",".join(hashes) + "}"]
