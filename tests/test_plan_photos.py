@@ -456,6 +456,42 @@ def test_a_professional_with_many_families_pages_through_them(bob, personas):
     assert not any('AS "__count"' in query["sql"] for query in captured)
 
 
+def test_the_start_pages_rows_written_in_sql_are_the_rows_of_the_orms_query(personas):
+    """On PostgreSQL the start page reads its families with SQL written out (MyFamiliesSQL); page
+    by page they must be the rows, in the order, of MY_FAMILIES.of_professional: led or duo, open,
+    not destroyed, photos counted with the last one's moment, the total on every row."""
+    from django.db import connection
+
+    need(connection.vendor == "postgresql", "the written-out rows are PostgreSQL's")
+    from basisjeugdhulp.intake.models import Registration
+    from basisjeugdhulp.trajectories.views import MY_FAMILIES, MyFamiliesSQL
+    from matching.models import Professional
+
+    bob = Professional.objects.get(user=personas.professional)
+    carol = Professional.objects.get(user=personas.second_reader)
+    today = timezone.localdate()
+    journeys = [factories.trajectory(personas.team, family_label=f"Gezin {n:02}") for n in range(7)]
+    journeys += [factories.trajectory(personas.team, state="awaiting_contact", family_label=f"Gezin Wacht {n}",
+                                      received_on=today - timedelta(days=n)) for n in range(3)]
+    duo = factories.trajectory(personas.team, lead=carol, family_label="Gezin Duo")
+    Trajectory.objects.filter(pk=duo.pk).update(duo=bob)
+    Trajectory.objects.filter(pk=journeys[0].pk).update(ended_on=today)  # closed
+    Registration.objects.filter(pk=journeys[1].registration_id).update(destroyed_at=timezone.now())
+    Trajectory.objects.filter(pk__in=[j.pk for j in journeys[2:5]]).update(started_on=today - timedelta(days=9))
+    for journey in (journeys[2], journeys[2], journeys[3]):
+        factories.plan_photo(personas.team, trajectory_=journey, by=personas.professional)
+    for user, professional in ((personas.professional, bob), (personas.second_reader, carol),
+                               (personas.professional, None), (personas.triagist, None), (personas.analyst, None)):
+        for page in (slice(0, 4), slice(4, 8), slice(8, 12), slice(12, 16)):
+            orm = list(MY_FAMILIES.of_professional(user, professional)[page])
+            assert MyFamiliesSQL(user, professional)[page] == orm, (user, page)
+        assert MyFamiliesSQL(user, professional).count() == MY_FAMILIES.of_professional(user, professional).count()
+    shown = MyFamiliesSQL(personas.professional, bob)[slice(0, 20)]
+    assert {row["family_label"] for row in shown} == {f"Gezin {n:02}" for n in range(2, 7)} | {
+        f"Gezin Wacht {n}" for n in range(3)} | {"Gezin Duo"}
+    assert {row["photo_count"] for row in shown} == {0, 1, 2} and shown[0]["rows_in_all"] == 9
+
+
 def test_families_awaiting_first_contact_come_first_on_the_start_page(bob, personas):
     """A new family waits for its first contact: it heads the professional's list, however many
     running families there are, not on the last page after them."""

@@ -22,6 +22,15 @@ class EndReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def professional_ids(user, professional=None):
+    """The ids of the user's professional profile: `professional` when it is theirs, else looked up."""
+    from matching.models import Professional
+
+    if professional is not None:
+        return [professional.pk] if professional.user_id == user.pk else []
+    return list(Professional.objects.filter(user=user).values_list("pk", flat=True))
+
+
 class TrajectoryQuerySet(CountedQuerySet):
     def open(self):
         return self.filter(ended_on=None)
@@ -31,12 +40,7 @@ class TrajectoryQuerySet(CountedQuerySet):
 
         By the professional's id (pass it when it is at hand), so the OR is two index scans on
         lead_id and duo_id rather than a join over every open trajectory (12 ms at 1 M)."""
-        from matching.models import Professional
-
-        if professional is not None:
-            ids = [professional.pk] if professional.user_id == user.pk else []
-        else:
-            ids = list(Professional.objects.filter(user=user).values_list("pk", flat=True))
+        ids = professional_ids(user, professional)
         return self.filter(models.Q(lead_id__in=ids) | models.Q(duo_id__in=ids), registration__destroyed_at=None)
 
     def visible_to(self, user):
