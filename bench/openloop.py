@@ -15,6 +15,9 @@ trajectories in the base layout) in the same run:
   after the warm-up and after the last answer, divided by the requests measured; "× floor" is
   the page's over the floor's, each page run right after a floor run at the same rate (floor,
   page, floor, page; the dashboard's floor runs at its 5 req/s);
+- PostgreSQL's CPU per request (every postgres process: the backends, and the WAL writer and
+  autovacuum a write brings) and how busy the machine's cores were in the measured window (the
+  workers, PostgreSQL and the driver share them): what p99 at a given rate depends on;
 - p99 and errors at 0.7× the floor's sustainable rate: the highest rate, stepping up by 25 %,
   at which the floor view kept p99 ≤ 100 ms and no errors twice, for as long as a page run (the
   dashboard at 5 req/s, its own target);
@@ -81,14 +84,19 @@ def drive(url, rate, seconds, cookie, headers, pids):
     for i in range(total):
         scheduled = start + i / rate
         if i == warm:
-            cpu_before = cpu(pids)
+            cpu_before, machine_before, database_before = cpu(pids), machine(), cpu(postgres_pids())
+            counted_from = time.time()
         delay = scheduled - time.time()
         if delay > 0:
             gevent.sleep(delay)
         greenlets.append(gevent.spawn(one, scheduled, i >= warm))
     gevent.joinall(greenlets)
-    cpu_after = cpu(pids)
-    print(json.dumps({"results": results, "cpu": cpu_after - cpu_before, "lag_ms": 1000 * max(lag, default=0)}))
+    cpu_after, machine_after, database_after = cpu(pids), machine(), cpu(postgres_pids())
+    print(json.dumps({
+        "results": results, "cpu": cpu_after - cpu_before, "lag_ms": 1000 * max(lag, default=0),
+        "database_cpu": database_after - database_before,
+        "busy": (machine_after - machine_before) / (time.time() - counted_from) / os.cpu_count(),
+    }))
 
 
 def cpu(pids):
@@ -96,10 +104,33 @@ def cpu(pids):
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
     for pid in pids:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # a process that ended (a PostgreSQL backend): its time is gone with it
+            continue
         total += int(fields[11]) + int(fields[12])
     return total / ticks
+
+
+def machine():
+    """CPU seconds all cores spent busy since boot (/proc/stat: everything but idle and iowait):
+    the workers, PostgreSQL, the driver and whatever else shares the machine."""
+    with open("/proc/stat") as stat:
+        ticks = [int(value) for value in stat.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids():
+    """PostgreSQL's processes on this machine (the backends serving the workers among them)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and Path(f"/proc/{entry}/comm").read_text().strip() == "postgres":
+                pids.append(int(entry))
+        except OSError:  # ended meanwhile
+            pass
+    return pids
 
 
 def run(url, rate, seconds, cookie=None, headers=None, pids=()):
@@ -125,6 +156,8 @@ def run(url, rate, seconds, cookie=None, headers=None, pids=()):
         "served_p99": percentile(served, 99),
         "shed_p99": percentile(shed, 99),
         "cpu_ms": 1000 * raw["cpu"] / max(1, len(results)),
+        "database_ms": 1000 * raw["database_cpu"] / max(1, len(results)),
+        "busy": raw["busy"],
         "lag_ms": raw["lag_ms"],
     }
 
@@ -242,7 +275,8 @@ def measure(throughput, page_list, database_url, static_root, seconds, label):
         rate = round(0.7 * best)
         print(f"-- {label}: floor sustainable {best}/s (p99 ≤ 100 ms, no errors, twice for {seconds:.0f} s, steps of 25 %); pages at {rate}/s, "
               f"{seconds:.0f} s each after {WARMUP} s warm-up, floor and page interleaved twice", flush=True)
-        print(f"{'page':<16} {'rate':>5} {'CPU ms/req':>10} {'× floor':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'sent':>6}")
+        print(f"{'page':<16} {'rate':>5} {'CPU ms/req':>10} {'× floor':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'sent':>6} "
+              f"{'PG ms/req':>9} {'busy %':>6}")
         for name, _user, path, headers in page_list:
             page_rate = 5 if name.startswith("dashboard") else rate
             floors, runs = [], []
@@ -255,9 +289,11 @@ def measure(throughput, page_list, database_url, static_root, seconds, label):
             page_cpu = statistics.mean(r["cpu_ms"] for r in runs)
             if name == page_list[0][0] or page_rate != rate:
                 print(f"{'floor':<16} {page_rate:>5} {floor_cpu:>10.2f} {1:>7.2f} {max(r['p50'] for r in floors):>7.1f} "
-                      f"{max(r['p99'] for r in floors):>7.1f} {sum(r['errors'] for r in floors):>6} {sum(r['sent'] for r in floors):>6}")
+                      f"{max(r['p99'] for r in floors):>7.1f} {sum(r['errors'] for r in floors):>6} {sum(r['sent'] for r in floors):>6} "
+                      f"{statistics.mean(r['database_ms'] for r in floors):>9.2f} {100 * max(r['busy'] for r in floors):>6.0f}")
             print(f"{name:<16} {page_rate:>5} {page_cpu:>10.2f} {page_cpu / floor_cpu:>7.2f} {max(r['p50'] for r in runs):>7.1f} "
-                  f"{max(r['p99'] for r in runs):>7.1f} {sum(r['errors'] for r in runs):>6} {sum(r['sent'] for r in runs):>6}", flush=True)
+                  f"{max(r['p99'] for r in runs):>7.1f} {sum(r['errors'] for r in runs):>6} {sum(r['sent'] for r in runs):>6} "
+                  f"{statistics.mean(r['database_ms'] for r in runs):>9.2f} {100 * max(r['busy'] for r in runs):>6.0f}", flush=True)
         before = run(floor_url, rate, seconds, floor_cookie, pids=pids)
         over = run(floor_url, 2 * best, seconds * 2, floor_cookie, pids=pids)
         after = run(floor_url, rate, seconds, floor_cookie, pids=pids)

@@ -72,12 +72,16 @@ class MyFamiliesSQL:
         ORDER BY t.started_on ASC NULLS FIRST, r.contact_due ASC, t.id ASC
         LIMIT %(limit)s OFFSET %(offset)s"""
     COUNT = "SELECT count(*) FROM {trajectory} t JOIN {registration} r ON r.id = t.registration_id WHERE {mine}"
-    MINE = "t.ended_on IS NULL AND (t.lead_id = ANY(%(ids)s) OR t.duo_id = ANY(%(ids)s)) AND r.destroyed_at IS NULL"
+    # One professional (a user has at most one profile), as a plain value rather than an array: with
+    # an array PostgreSQL's plan for any user looked dearer than planning each one anew, and it
+    # planned the query at every request (0.5 against 0.25 ms of its CPU); with one id the
+    # prepared statement keeps its plan.
+    MINE = "t.ended_on IS NULL AND (t.lead_id = %(id)s OR t.duo_id = %(id)s) AND r.destroyed_at IS NULL"
     FIELDS = ("public_id", "product", "duo_id", "started_on", "photo_count", "last_photo_at", TOTAL,
               "family_label", "contact_due", "family")
 
     def __init__(self, user, professional):
-        self.ids = professional_ids(user, professional)
+        self.ids = professional_ids(user, professional)  # one at most: Professional.user is one-to-one
 
     def _run(self, sql, **params):
         from basisjeugdhulp.intake.models import Registration
@@ -85,7 +89,7 @@ class MyFamiliesSQL:
         sql = sql.format(photo=PlanPhoto._meta.db_table, trajectory=Trajectory._meta.db_table,
                          registration=Registration._meta.db_table, mine=self.MINE)
         with connection.cursor() as cursor:
-            cursor.execute(sql, {"ids": self.ids, **params})
+            cursor.execute(sql, {"id": self.ids[0], **params})
             return cursor.fetchall()
 
     def __getitem__(self, page):
