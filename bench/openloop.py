@@ -14,7 +14,7 @@ trajectories in the base layout) in the same run:
 - worker CPU per request: the gunicorn workers' user + system CPU time (/proc/<pid>/stat)
   after the warm-up and after the last answer, divided by the requests measured; "× floor" is
   the page's over the floor's, each page run right after a floor run at the same rate (floor,
-  page, floor, page; the dashboard's floor runs at its 5 req/s);
+  page, floor, page; the dashboard's floor runs at its 5 req/s, both four times as long);
 - PostgreSQL's CPU per request (every postgres process: the backends, and the WAL writer and
   autovacuum a write brings) and how busy the machine's cores were in the measured window (the
   workers, PostgreSQL and the driver share them): what p99 at a given rate depends on;
@@ -84,33 +84,39 @@ def drive(url, rate, seconds, cookie, headers, pids):
     for i in range(total):
         scheduled = start + i / rate
         if i == warm:
-            cpu_before, machine_before, database_before = cpu(pids), machine(), cpu(postgres_pids())
+            cpu_before, machine_before, database_before = cpu(pids), machine(), cpu_by_pid(postgres_pids())
             counted_from = time.time()
         delay = scheduled - time.time()
         if delay > 0:
             gevent.sleep(delay)
         greenlets.append(gevent.spawn(one, scheduled, i >= warm))
     gevent.joinall(greenlets)
-    cpu_after, machine_after, database_after = cpu(pids), machine(), cpu(postgres_pids())
+    cpu_after, machine_after, database_after = cpu(pids), machine(), cpu_by_pid(postgres_pids())
     print(json.dumps({
         "results": results, "cpu": cpu_after - cpu_before, "lag_ms": 1000 * max(lag, default=0),
-        "database_cpu": database_after - database_before,
+        # A process that started meanwhile (an autovacuum worker) counts whole; one that ended
+        # took its time with it, so it is left out of both sides.
+        "database_cpu": sum(seconds - database_before.get(pid, 0) for pid, seconds in database_after.items()),
         "busy": (machine_after - machine_before) / (time.time() - counted_from) / os.cpu_count(),
     }))
 
 
 def cpu(pids):
     """User + system CPU seconds of the processes (fields 14 and 15 of /proc/<pid>/stat)."""
+    return sum(cpu_by_pid(pids).values())
+
+
+def cpu_by_pid(pids):
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    seconds = {}
     for pid in pids:
         try:
             with open(f"/proc/{pid}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:  # a process that ended (a PostgreSQL backend): its time is gone with it
+        except OSError:  # ended meanwhile
             continue
-        total += int(fields[11]) + int(fields[12])
-    return total / ticks
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return seconds
 
 
 def machine():
@@ -279,12 +285,15 @@ def measure(throughput, page_list, database_url, static_root, seconds, label):
               f"{'PG ms/req':>9} {'busy %':>6}")
         for name, _user, path, headers in page_list:
             page_rate = 5 if name.startswith("dashboard") else rate
+            # At 5 req/s a run of `seconds` has 25 answers and the p99 of two runs is their slowest:
+            # the dashboard runs four times as long, so its p99 is the second slowest of 200.
+            page_seconds = 4 * seconds if name.startswith("dashboard") else seconds
             floors, runs = [], []
             for _ in range(2):
                 # The floor at the page's own rate: a worker's CPU per request depends on the rate
                 # (at 5 req/s the cores idle between requests, and run colder and slower).
-                floors.append(run(floor_url, page_rate, seconds, floor_cookie, pids=pids))
-                runs.append(run(base + path, page_rate, seconds, cookies[name], headers, pids))
+                floors.append(run(floor_url, page_rate, page_seconds, floor_cookie, pids=pids))
+                runs.append(run(base + path, page_rate, page_seconds, cookies[name], headers, pids))
             floor_cpu = statistics.mean(r["cpu_ms"] for r in floors)
             page_cpu = statistics.mean(r["cpu_ms"] for r in runs)
             if name == page_list[0][0] or page_rate != rate:
