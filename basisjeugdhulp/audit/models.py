@@ -195,8 +195,10 @@ class AccessEvent(models.Model):
                     cursor.execute(cls._insert_many_sql(connection), cls._insert_many_params(at, entry, families, hashes))
                     cursor.execute("COMMIT")
             except BaseException:
-                if not raw.closed:
-                    raw.rollback()  # and with it the chain's lock; a closed connection lost both
+                try:
+                    raw.rollback()  # and with it the chain's lock
+                except Exception:  # noqa: BLE001 - the first error is the one to raise
+                    connection.close()  # the server ends the session, and its lock with it
                 raise
 
     @classmethod
