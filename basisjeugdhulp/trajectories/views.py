@@ -16,6 +16,7 @@ from basisjeugdhulp.audit import reads
 from basisjeugdhulp.audit.models import AccessEvent, Action
 from basisjeugdhulp.intake import file_lock
 from basisjeugdhulp.intake import queue as five_day_queue
+from basisjeugdhulp.intake.models import Registration
 from basisjeugdhulp.intake.routes import Product
 from basisjeugdhulp.paging import TOTAL, CountedPaginator, with_total
 from basisjeugdhulp.plans.forms import PlanPhotoForm
@@ -81,25 +82,24 @@ class MyFamiliesSQL:
               "family_label", "contact_due", "family")
 
     def __init__(self, user, professional):
-        self.ids = professional_ids(user, professional)  # one at most: Professional.user is one-to-one
+        # One at most: Professional.user is one-to-one.
+        self.professional_id = next(iter(professional_ids(user, professional)), None)
 
     def _run(self, sql, **params):
-        from basisjeugdhulp.intake.models import Registration
-
         sql = sql.format(photo=PlanPhoto._meta.db_table, trajectory=Trajectory._meta.db_table,
                          registration=Registration._meta.db_table, mine=self.MINE)
         with connection.cursor() as cursor:
-            cursor.execute(sql, {"id": self.ids[0], **params})
+            cursor.execute(sql, {"id": self.professional_id, **params})
             return cursor.fetchall()
 
     def __getitem__(self, page):
-        if not self.ids:
+        if self.professional_id is None:
             return []
         rows = self._run(self.SELECT, limit=page.stop - page.start, offset=page.start)
         return [dict(zip(self.FIELDS, row, strict=True)) for row in rows]
 
     def count(self):  # a page past the last one: Paginator counts, then shows the last page
-        return self._run(self.COUNT)[0][0] if self.ids else 0
+        return self._run(self.COUNT)[0][0] if self.professional_id is not None else 0
 
 
 def my_families(user, professional):
